@@ -1,0 +1,61 @@
+"""Working days in Asia/Jakarta: Monday to Friday minus public holidays and extra days off.
+
+The holiday source is injected (a predicate over dates), so the domain stays pure and the
+calendar data can come from a maintained package plus configuration.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+JAKARTA = ZoneInfo("Asia/Jakarta")
+
+HolidayPredicate = Callable[[date], bool]
+
+
+def no_holidays(_day: date) -> bool:
+    return False
+
+
+class WorkingCalendar:
+    """Counts days in the Asia/Jakarta time zone.
+
+    A deadline of N days (working or calendar) ends at midnight closing the Nth day after
+    the local date of the starting moment; the starting day itself is not counted.
+    """
+
+    def __init__(self, is_holiday: HolidayPredicate = no_holidays) -> None:
+        self._is_holiday = is_holiday
+
+    def is_working_day(self, day: date) -> bool:
+        return day.weekday() < 5 and not self._is_holiday(day)
+
+    def local_date(self, moment: datetime) -> date:
+        return moment.astimezone(JAKARTA).date()
+
+    def end_of_day(self, day: date) -> datetime:
+        midnight = datetime.combine(day + timedelta(days=1), time(0), tzinfo=JAKARTA)
+        return midnight.astimezone(UTC)
+
+    def add_working_days(self, start: datetime, days: int) -> datetime:
+        day = self.local_date(start)
+        counted = 0
+        while counted < days:
+            day += timedelta(days=1)
+            if self.is_working_day(day):
+                counted += 1
+        return self.end_of_day(day)
+
+    def add_days(self, start: datetime, days: int) -> datetime:
+        return self.end_of_day(self.local_date(start) + timedelta(days=days))
+
+    def working_days_between(self, start: datetime, end: datetime) -> int:
+        """Whole working days after the local date of ``start`` up to that of ``end``."""
+        first, last = self.local_date(start), self.local_date(end)
+        return sum(
+            1
+            for offset in range(1, (last - first).days + 1)
+            if self.is_working_day(first + timedelta(days=offset))
+        )

@@ -1,0 +1,73 @@
+"""Deadline arithmetic for a complaint: which clocks run in which status, and the pause."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from domain.calendar import WorkingCalendar
+from domain.sla import DeadlineKind, SlaPolicy
+from domain.values import Status
+
+if TYPE_CHECKING:
+    from domain.complaint import Complaint
+
+
+def filing_deadlines(
+    policy: SlaPolicy, calendar: WorkingCalendar, filed_at: datetime
+) -> dict[str, datetime]:
+    return {
+        DeadlineKind.VERIFY: calendar.add_working_days(filed_at, policy.verify_working_days),
+        DeadlineKind.ANSWER: calendar.add_days(filed_at, policy.answer_days),
+        DeadlineKind.RESOLUTION: calendar.add_days(filed_at, policy.resolution_days),
+    }
+
+
+def _running_clocks(complaint: Complaint) -> tuple[DeadlineKind, ...]:
+    unanswered = complaint.first_responded_at is None
+    answer = (DeadlineKind.ANSWER,) if unanswered else ()
+    status = complaint.status
+    if status is Status.SUBMITTED:
+        return (DeadlineKind.VERIFY, *answer, DeadlineKind.RESOLUTION)
+    if status is Status.VERIFIED:
+        return (*answer, DeadlineKind.RESOLUTION)
+    if status is Status.FORWARDED:
+        return (DeadlineKind.FIRST_RESPONSE, *answer, DeadlineKind.RESOLUTION)
+    if status is Status.IN_PROGRESS:
+        return (DeadlineKind.RESOLUTION,)
+    if status is Status.INFO_REQUESTED:
+        return (DeadlineKind.INFO,)
+    if status is Status.RESOLVED:
+        return (DeadlineKind.FEEDBACK,)
+    return ()
+
+
+def active_deadlines(complaint: Complaint) -> dict[DeadlineKind, datetime]:
+    """The clocks running now. While information is requested only the complainant's runs."""
+    return {
+        kind: complaint.deadlines[kind]
+        for kind in _running_clocks(complaint)
+        if kind in complaint.deadlines
+    }
+
+
+def shift_for_pause(
+    complaint: Complaint, resumed_at: datetime, calendar: WorkingCalendar
+) -> dict[str, datetime]:
+    """New deadlines when the complainant supplies the requested information.
+
+    The answer and resolution clocks stand still while information is requested: they
+    move later by exactly the time spent waiting. Triage starts afresh on the completed
+    file, with the full verify period.
+    """
+    paused_since = complaint.info_requested_at or resumed_at
+    paused = resumed_at - paused_since
+    shifted: dict[str, datetime] = {
+        kind: complaint.deadlines[kind] + paused
+        for kind in (DeadlineKind.ANSWER, DeadlineKind.RESOLUTION)
+        if kind in complaint.deadlines
+    }
+    shifted[DeadlineKind.VERIFY] = calendar.add_working_days(
+        resumed_at, complaint.policy.verify_working_days
+    )
+    return shifted

@@ -1,0 +1,46 @@
+"""Tracking numbers: short public references that cannot be guessed."""
+
+from __future__ import annotations
+
+from uuid import NAMESPACE_URL, UUID, uuid5
+
+from eventsourcing.domain import Aggregate, event
+
+# Crockford's base32 alphabet: no I, L, O or U, so numbers read aloud or typed survive.
+TRACKING_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+TRACKING_PREFIX = "ADU-"
+TRACKING_LENGTH = 10  # 50 random bits
+
+
+def format_tracking_number(random_bits: int) -> str:
+    chars = []
+    for _ in range(TRACKING_LENGTH):
+        random_bits, index = divmod(random_bits, len(TRACKING_ALPHABET))
+        chars.append(TRACKING_ALPHABET[index])
+    return TRACKING_PREFIX + "".join(chars)
+
+
+def normalise_tracking_number(text: str) -> str:
+    cleaned = text.strip().upper()
+    return cleaned if cleaned.startswith(TRACKING_PREFIX) else TRACKING_PREFIX + cleaned
+
+
+def tracking_aggregate_id(tracking_number: str) -> UUID:
+    return uuid5(NAMESPACE_URL, f"aduan:tracking:{tracking_number}")
+
+
+class TrackingIndex(Aggregate):
+    """Points a tracking number at its complaint; saving it twice fails, so numbers are unique."""
+
+    @event("Assigned")
+    def __init__(self, *, id: UUID, tracking_number: str, complaint_id: UUID) -> None:
+        self.tracking_number = tracking_number
+        self.complaint_id = complaint_id
+
+    @classmethod
+    def assign(cls, tracking_number: str, complaint_id: UUID) -> TrackingIndex:
+        return cls(
+            id=tracking_aggregate_id(tracking_number),
+            tracking_number=tracking_number,
+            complaint_id=complaint_id,
+        )

@@ -1,0 +1,44 @@
+"""All settings, read once from ``ADUAN_*`` environment variables by the composition root."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="ADUAN_", extra="ignore")
+
+    database_url: str = Field(
+        default="sqlite:///var/aduan.db",
+        description="sqlite:///relative/path, sqlite:////absolute/path, "
+        "postgresql://user:password@host:port/dbname, or memory://",
+    )
+    secret_key: str | None = Field(
+        default=None,
+        description="Signs staff tokens. Unset: a key is made once and kept in var/secret.key.",
+    )
+    secret_key_file: Path = Path("var/secret.key")
+    host: str = "127.0.0.1"
+    port: int = 8000
+    token_ttl_minutes: int = 480
+    max_body_bytes: int = 65536
+    tick_seconds: float = Field(
+        default=60.0, description="How often the server applies time-based moves."
+    )
+    extra_holidays: Annotated[list[date], NoDecode] = Field(
+        default_factory=list,
+        description="Extra days off (cuti bersama...), comma-separated ISO dates.",
+    )
+    postgres_pool_size: int = 5
+
+    @field_validator("extra_holidays", mode="before")
+    @classmethod
+    def _split_dates(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value

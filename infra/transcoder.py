@@ -1,0 +1,112 @@
+"""An orjson transcoder that round-trips UUID, datetime, date, Decimal, enums and value objects.
+
+orjson writes UUIDs, datetimes and enums as plain strings, which would come back as strings
+after a reload. So objects are first turned into the library's ``{"_type_", "_data_"}``
+form, and orjson does the byte work.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import date, datetime
+from decimal import Decimal
+from enum import Enum
+from typing import Any
+
+import orjson
+from eventsourcing.persistence import JSONTranscoder, Transcoding
+
+_PLAIN = (str, int, float, bool, type(None))
+
+
+class OrjsonTranscoder(JSONTranscoder):
+    def __init__(self) -> None:  # the parent's json encoder and decoder are not used
+        self.types: dict[type, Transcoding] = {}
+        self.names: dict[str, Transcoding] = {}
+
+    def encode(self, obj: Any) -> bytes:
+        return orjson.dumps(self._to_json(obj))
+
+    def decode(self, data: bytes) -> Any:
+        return self._from_json(orjson.loads(data))
+
+    def _to_json(self, obj: Any) -> Any:
+        transcoding = self.types.get(type(obj))
+        if transcoding is not None:
+            return {
+                "_type_": transcoding.name,
+                "_data_": self._to_json(transcoding.encode(obj)),
+            }
+        if type(obj) in _PLAIN:
+            return obj
+        if isinstance(obj, dict):
+            return {str(key): self._to_json(value) for key, value in obj.items()}
+        if isinstance(obj, (list, tuple)):
+            return [self._to_json(item) for item in obj]
+        return self._encode_obj(obj)  # raises TranscodingNotRegisteredError
+
+    def _from_json(self, obj: Any) -> Any:
+        if isinstance(obj, dict):
+            decoded = {key: self._from_json(value) for key, value in obj.items()}
+            return self._decode_obj(decoded)
+        if isinstance(obj, list):
+            return [self._from_json(item) for item in obj]
+        return obj
+
+
+class DatetimeAsISO(Transcoding):
+    type = datetime
+    name = "datetime_iso"
+
+    def encode(self, obj: datetime) -> str:
+        return obj.isoformat()
+
+    def decode(self, data: str) -> datetime:
+        return datetime.fromisoformat(data)
+
+
+class DateAsISO(Transcoding):
+    type = date
+    name = "date_iso"
+
+    def encode(self, obj: date) -> str:
+        return obj.isoformat()
+
+    def decode(self, data: str) -> date:
+        return date.fromisoformat(data)
+
+
+class DecimalAsStr(Transcoding):
+    type = Decimal
+    name = "decimal_str"
+
+    def encode(self, obj: Decimal) -> str:
+        return str(obj)
+
+    def decode(self, data: str) -> Decimal:
+        return Decimal(data)
+
+
+class EnumAsValue(Transcoding):
+    def __init__(self, enum_class: type[Enum]) -> None:
+        self.type = enum_class
+        self.name = enum_class.__name__
+
+    def encode(self, obj: Enum) -> Any:
+        return obj.value
+
+    def decode(self, data: Any) -> Enum:
+        enum_value: Enum = self.type(data)
+        return enum_value
+
+
+class DataclassAsDict(Transcoding):
+    def __init__(self, dataclass_type: type) -> None:
+        self.type = dataclass_type
+        self.name = dataclass_type.__name__
+
+    def encode(self, obj: Any) -> dict[str, Any]:
+        return {field.name: getattr(obj, field.name) for field in dataclasses.fields(obj)}
+
+    def decode(self, data: dict[str, Any]) -> Any:
+        return self.type(**data)

@@ -1,0 +1,1 @@
+"""Read models built from the event log: work queues, dashboards, resolution metrics."""

@@ -1,0 +1,70 @@
+"""create_app(settings): the FastAPI application, with everything built in its lifespan."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager, suppress
+
+from fastapi import FastAPI
+
+from infra.settings import Settings
+from services.api.body_limit import BodyLimitMiddleware
+from services.api.errors import install_error_handlers
+from services.api.routes import complaints, track, units
+from services.composition import build_ledger, build_token_issuer, system_clock
+from services.deadline_watch import DeadlineWatch
+from services.ledger import Clock
+
+log = logging.getLogger("aduan.clock")
+
+DESCRIPTION = """
+Aduan Ledger keeps every action on a public-service complaint as an immutable event.
+
+* Citizens file complaints (`POST /v1/complaints`, public) and keep the `access_token`
+  they get once; with it (header `X-Access-Token`) they read and act on their complaint.
+* Staff send a bearer token (`aduan token --role ROLE [--unit ID]`). Officers see only
+  complaints routed to their units; anything outside a caller's scope is 404.
+* Errors are JSON: `{"code": ..., "message": ...}`; bad input is 422 and names the field.
+"""
+
+
+def create_app(settings: Settings, clock: Clock = system_clock) -> FastAPI:
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        ledger = build_ledger(settings, clock)
+        app.state.ledger = ledger
+        app.state.token_issuer = build_token_issuer(settings)
+        ticker = asyncio.create_task(_run_clock(DeadlineWatch(ledger), clock, settings))
+        try:
+            yield
+        finally:
+            ticker.cancel()
+            with suppress(asyncio.CancelledError):
+                await ticker
+            ledger.close()
+
+    app = FastAPI(
+        title="Aduan Ledger",
+        version="1",
+        description=DESCRIPTION,
+        lifespan=lifespan,
+    )
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    install_error_handlers(app)
+    for router in (complaints.router, track.router, units.router):
+        app.include_router(router)
+    return app
+
+
+async def _run_clock(watch: DeadlineWatch, clock: Clock, settings: Settings) -> None:
+    """Apply time-based moves periodically; one failed tick is logged and retried later."""
+    while True:
+        try:
+            report = await asyncio.to_thread(watch.tick, clock())
+            if report.events_recorded:
+                log.info("clock: %s", report)
+        except Exception:  # a failing tick must not stop the server's clock
+            log.exception("clock tick failed; retrying in %ss", settings.tick_seconds)
+        await asyncio.sleep(settings.tick_seconds)

@@ -1,0 +1,64 @@
+"""Request dependencies: the ledger, and who is asking."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Header, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from domain.errors import ForbiddenError
+from domain.values import Role
+from services.api.errors import AuthenticationRequiredError
+from services.auth import TokenIssuer
+from services.ledger import ComplaintLedger
+from services.principals import ComplainantKey, Principal, Staff
+
+bearer = HTTPBearer(auto_error=False, description="A staff token from `aduan token`.")
+
+
+def get_ledger(request: Request) -> ComplaintLedger:
+    ledger: ComplaintLedger = request.app.state.ledger
+    return ledger
+
+
+def get_principal(
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+    access_token: Annotated[
+        str | None,
+        Header(
+            alias="X-Access-Token",
+            max_length=200,
+            description="The complainant's access token, given once at filing.",
+        ),
+    ] = None,
+) -> Principal:
+    if credentials is not None:
+        issuer: TokenIssuer = request.app.state.token_issuer
+        return issuer.verify(credentials.credentials)
+    if access_token is not None:
+        return ComplainantKey(access_token)
+    return None
+
+
+def require_principal(
+    principal: Annotated[Principal, Depends(get_principal)],
+) -> Principal:
+    if principal is None:
+        raise AuthenticationRequiredError(
+            "Send a staff bearer token, or the complaint's X-Access-Token."
+        )
+    return principal
+
+
+def require_admin(principal: Annotated[Principal, Depends(require_principal)]) -> Staff:
+    if not isinstance(principal, Staff) or principal.role is not Role.ADMIN:
+        raise ForbiddenError("Only an admin may do this.")
+    return principal
+
+
+Ledger = Annotated[ComplaintLedger, Depends(get_ledger)]
+OptionalPrincipal = Annotated[Principal, Depends(get_principal)]
+RequiredPrincipal = Annotated[Principal, Depends(require_principal)]
+Admin = Annotated[Staff, Depends(require_admin)]

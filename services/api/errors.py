@@ -1,0 +1,92 @@
+"""The one place domain errors become HTTP responses: JSON with a stable code and a message."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from domain import errors
+from services.auth import InvalidTokenError
+
+STATUS_BY_ERROR: list[tuple[type[errors.DomainError], int]] = [
+    (InvalidTokenError, 401),
+    (errors.NotFoundError, 404),
+    (errors.ForbiddenError, 403),
+    (errors.InvalidTransitionError, 409),
+    (errors.AlreadyExistsError, 409),
+    (errors.ConcurrentUpdateError, 409),
+    (errors.StaleVersionError, 412),
+    (errors.RuleViolationError, 422),
+]
+
+
+class ErrorResponse(Response):
+    media_type = "application/json"
+
+    def render(self, content: Any) -> bytes:
+        return orjson.dumps(content)
+
+
+class AuthenticationRequiredError(errors.DomainError):
+    code = "authentication_required"
+
+
+def error_body(code: str, message: str, **details: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {"code": code, "message": message}
+    body.update({key: value for key, value in details.items() if value is not None})
+    return body
+
+
+def status_for(error: errors.DomainError) -> int:
+    if isinstance(error, AuthenticationRequiredError):
+        return 401
+    for error_class, status in STATUS_BY_ERROR:
+        if isinstance(error, error_class):
+            return status
+    return 400
+
+
+async def domain_error_handler(_request: Request, error: Exception) -> ErrorResponse:
+    assert isinstance(error, errors.DomainError)
+    status = status_for(error)
+    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    body = error_body(error.code, error.message, **error.context)
+    return ErrorResponse(body, status_code=status, headers=headers)
+
+
+async def validation_error_handler(_request: Request, error: Exception) -> ErrorResponse:
+    assert isinstance(error, RequestValidationError)
+    problems = [
+        {
+            "field": ".".join(str(part) for part in problem["loc"]),
+            "message": problem["msg"],
+            "type": problem["type"],
+        }
+        for problem in error.errors()
+    ]
+    fields = ", ".join(problem["field"] for problem in problems)
+    return ErrorResponse(
+        error_body("validation_error", f"Invalid input: {fields}.", errors=problems),
+        status_code=422,
+    )
+
+
+async def http_error_handler(_request: Request, error: Exception) -> ErrorResponse:
+    assert isinstance(error, StarletteHTTPException)
+    code = {404: "not_found", 405: "method_not_allowed"}.get(error.status_code, "http_error")
+    return ErrorResponse(
+        error_body(code, str(error.detail)),
+        status_code=error.status_code,
+        headers=error.headers,
+    )
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(errors.DomainError, domain_error_handler)
+    app.add_exception_handler(RequestValidationError, validation_error_handler)
+    app.add_exception_handler(StarletteHTTPException, http_error_handler)

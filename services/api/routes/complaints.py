@@ -1,0 +1,126 @@
+"""Filing, reading and acting on complaints."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated, Any
+from uuid import UUID
+
+from fastapi import APIRouter, Body, Header, Response, status
+
+from domain.errors import RuleViolationError
+from domain.values import Action
+from services.api.deps import Ledger, OptionalPrincipal, RequiredPrincipal
+from services.api.schemas import ComplaintOut, FiledComplaintOut, HistoryEventOut
+from services.commands import COMMANDS, Command
+from services.filing import Filing
+
+router = APIRouter(prefix="/v1/complaints", tags=["complaints"])
+
+IfMatch = Annotated[
+    str | None,
+    Header(
+        alias="If-Match",
+        max_length=40,
+        description='The version you read (its ETag, e.g. "3"); a stale one gets 412.',
+    ),
+]
+
+ACTION_SUMMARIES = {
+    Action.VERIFY: "Verify a submitted complaint (coordinator)",
+    Action.REJECT: "Reject with a reason (coordinator)",
+    Action.REQUEST_INFO: "Ask the complainant for more information (coordinator)",
+    Action.SUPPLEMENT: "Supply the requested information (complainant)",
+    Action.FORWARD: "Route to the responsible unit, or re-route (coordinator, officer)",
+    Action.RESPOND: "Post the unit's response (officer of the current unit)",
+    Action.RESOLVE: "Resolve with a stated result (officer, coordinator)",
+    Action.FEEDBACK: "Say whether the resolution satisfies (complainant)",
+    Action.REOPEN: "Reopen after unsatisfied feedback (complainant)",
+    Action.CLOSE: "Close a resolved complaint (complainant, coordinator)",
+    Action.WITHDRAW: "Withdraw the complaint (complainant)",
+}
+
+
+def etag(version: int) -> str:
+    return f'"{version}"'
+
+
+def parse_if_match(value: str | None) -> int | None:
+    if value is None or value.strip() == "*":
+        return None
+    text = value.strip().removeprefix("W/").strip('"')
+    if not text.isdigit():
+        raise RuleViolationError('If-Match must be a version ETag such as "3".', field="If-Match")
+    return int(text)
+
+
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    response_model=FiledComplaintOut,
+    summary="File a complaint (public)",
+)
+def file_complaint(
+    filing: Filing, ledger: Ledger, principal: OptionalPrincipal, response: Response
+) -> dict[str, Any]:
+    filed = ledger.file(filing, principal)
+    response.headers["ETag"] = etag(filed["version"])
+    response.headers["Location"] = f"/v1/complaints/{filed['id']}"
+    return filed
+
+
+@router.get("/{complaint_id}", response_model=ComplaintOut, summary="Read a complaint")
+def get_complaint(
+    complaint_id: UUID, ledger: Ledger, principal: RequiredPrincipal, response: Response
+) -> dict[str, Any]:
+    complaint = ledger.get_complaint(complaint_id, principal)
+    response.headers["ETag"] = etag(complaint["version"])
+    return complaint
+
+
+@router.get(
+    "/{complaint_id}/history",
+    response_model=list[HistoryEventOut],
+    summary="Every event of a complaint, in order",
+)
+def get_history(
+    complaint_id: UUID, ledger: Ledger, principal: RequiredPrincipal
+) -> list[dict[str, Any]]:
+    return ledger.history(complaint_id, principal)
+
+
+def _action_route(action: Action, command_class: type[Command]) -> Callable[..., Any]:
+    body_required = any(field.is_required() for field in command_class.model_fields.values())
+
+    def act(
+        complaint_id: UUID,
+        ledger: Ledger,
+        principal: RequiredPrincipal,
+        response: Response,
+        if_match: IfMatch = None,
+        command: Annotated[Command | None, Body()] = None,
+    ) -> dict[str, Any]:
+        expected_version = parse_if_match(if_match)
+        updated = ledger.perform(
+            complaint_id, principal, command or command_class(), expected_version
+        )
+        response.headers["ETag"] = etag(updated["version"])
+        return updated
+
+    act.__annotations__["command"] = (
+        Annotated[command_class, Body()]
+        if body_required
+        else Annotated[command_class | None, Body()]
+    )
+    act.__name__ = f"{action.value.replace('-', '_')}_complaint"
+    return act
+
+
+for _action, _command_class in COMMANDS.items():
+    router.add_api_route(
+        f"/{{complaint_id}}/{_action.value}",
+        _action_route(_action, _command_class),
+        methods=["POST"],
+        response_model=ComplaintOut,
+        summary=ACTION_SUMMARIES[_action],
+    )

@@ -1,0 +1,119 @@
+"""Response bodies (request bodies are the commands and the filing)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Any
+from uuid import UUID
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from domain.values import (
+    Channel,
+    Complainant,
+    Kind,
+    Location,
+    Maladministration,
+    Role,
+    Status,
+)
+
+
+class ActorOut(BaseModel):
+    id: str
+    role: Role
+
+
+class ComplaintOut(BaseModel):
+    id: UUID
+    tracking_number: str
+    status: Status
+    version: int
+    unit_id: str
+    title: str
+    description: str
+    channel: Channel
+    kind: Kind
+    category: str | None
+    maladministration: Maladministration | None
+    incident_date: date | None
+    location: Location | None
+    anonymous: bool
+    confidential: bool
+    complainant: Complainant | None = Field(
+        description="Absent when the filing had none, or when the caller may not see it."
+    )
+    complainant_hidden: bool
+    filed_at: datetime
+    deadlines: dict[str, datetime] = Field(
+        description="The clocks running now: verify, first_response, answer, resolution "
+        "(the unit's), info, feedback (the complainant's)."
+    )
+    allowed_actions: list[str]
+    reopen_count: int
+
+
+class FiledComplaintOut(ComplaintOut):
+    access_token: str = Field(
+        description="Shown once. Send it as X-Access-Token to read and act on this complaint."
+    )
+
+
+class HistoryEventOut(BaseModel):
+    version: int
+    type: str
+    at: datetime
+    actor: ActorOut
+    data: dict[str, Any]
+
+
+class TimelineEntryOut(BaseModel):
+    type: str
+    at: datetime
+    actor_role: Role
+
+
+class TrackOut(BaseModel):
+    tracking_number: str
+    status: Status
+    kind: Kind
+    category: str | None
+    unit_id: str
+    title: str
+    filed_at: datetime
+    timeline: list[TimelineEntryOut]
+
+
+Days = Annotated[int, Field(ge=1, le=365)]
+
+
+class SlaPolicyIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    verify_working_days: Days = 3
+    first_response_working_days: Days = 5
+    answer_days: Days = 14
+    resolution_days: Days = 60
+    info_window_days: Days = 30
+    feedback_window_days: Days = 10
+
+
+class UnitIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    unit_id: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{1,62}$")]
+    name: Annotated[str, Field(min_length=2, max_length=200)]
+    parent_id: Annotated[str, Field(min_length=1, max_length=63)] | None = None
+    sla: SlaPolicyIn = Field(default_factory=SlaPolicyIn)
+
+
+class UnitOut(BaseModel):
+    unit_id: str
+    name: str
+    parent_id: str | None
+    sla: SlaPolicyIn
+
+
+class ErrorOut(BaseModel):
+    code: str
+    message: str

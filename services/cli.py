@@ -1,0 +1,127 @@
+"""The ``aduan`` command: serve the API, print staff tokens, run the clock, manage units."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from pydantic import ValidationError
+
+from domain.errors import DomainError
+from domain.sla import SlaPolicy
+from domain.values import STAFF_ROLES, Actor, Role
+from infra.event_store import DatabaseUrlError
+from infra.settings import Settings
+from services.composition import build_ledger, build_token_issuer, system_clock
+from services.deadline_watch import DeadlineWatch
+
+CLI_ACTOR = Actor(id="cli", role=Role.ADMIN)
+
+
+def serve(settings: Settings, _args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from services.api.app import create_app
+
+    base = f"http://{settings.host}:{settings.port}"
+    print(f"Aduan Ledger on {base}  (API docs: {base}/docs, store: {settings.database_url})")
+    print("Staff token:  .venv/bin/aduan token --role coordinator")
+    print("              .venv/bin/aduan token --role officer --unit UNIT_ID")
+    uvicorn.run(
+        create_app(settings),
+        host=settings.host,
+        port=settings.port,
+        workers=1,
+        log_level="info",
+        access_log=False,
+    )
+    return 0
+
+
+def token(settings: Settings, args: argparse.Namespace) -> int:
+    issuer = build_token_issuer(settings)
+    subject = args.subject or f"{args.role}-cli"
+    print(issuer.issue(Role(args.role), subject, args.unit or [], system_clock()))
+    return 0
+
+
+def tick(settings: Settings, _args: argparse.Namespace) -> int:
+    ledger = build_ledger(settings)
+    watch = DeadlineWatch(ledger)
+
+    def progress(done: int, total: int) -> None:
+        if done == total or done % 100 == 0:
+            print(f"\rapplying deadlines: {done}/{total}", end="", file=sys.stderr)
+
+    report = watch.tick(system_clock(), progress)
+    if report.complaints_checked:
+        print(file=sys.stderr)
+    print(
+        f"{report.complaints_checked} complaints due, {report.complaints_changed} changed, "
+        f"{report.events_recorded} events recorded, {report.conflicts} conflicts"
+    )
+    return 0
+
+
+def units_add(settings: Settings, args: argparse.Namespace) -> int:
+    ledger = build_ledger(settings)
+    unit = ledger.register_unit(CLI_ACTOR, args.unit_id, args.name, args.parent, SlaPolicy())
+    print(f"registered {unit['unit_id']}: {unit['name']}")
+    return 0
+
+
+def units_list(settings: Settings, _args: argparse.Namespace) -> int:
+    for unit in build_ledger(settings).list_units():
+        parent = f"  (in {unit['parent_id']})" if unit["parent_id"] else ""
+        print(f"{unit['unit_id']}\t{unit['name']}{parent}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="aduan",
+        description="Aduan Ledger. Settings come from ADUAN_* environment variables "
+        "(ADUAN_DATABASE_URL, ADUAN_SECRET_KEY, ADUAN_PORT...).",
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("serve", help="serve the HTTP API").set_defaults(run=serve)
+
+    token_parser = commands.add_parser("token", help="print a staff bearer token")
+    token_parser.add_argument("--role", required=True, choices=sorted(STAFF_ROLES))
+    token_parser.add_argument(
+        "--unit", action="append", metavar="ID", help="a unit served (repeatable)"
+    )
+    token_parser.add_argument("--subject", help="who the token is for (default: ROLE-cli)")
+    token_parser.set_defaults(run=token)
+
+    commands.add_parser(
+        "tick", help="apply deadlines now: record missed ones, auto-withdraw, auto-close"
+    ).set_defaults(run=tick)
+
+    units = commands.add_parser("units", help="service units").add_subparsers(
+        dest="units_command", required=True
+    )
+    add = units.add_parser("add", help="register a unit with the default SLA policy")
+    add.add_argument("unit_id")
+    add.add_argument("name")
+    add.add_argument("--parent", help="the parent unit's id")
+    add.set_defaults(run=units_add)
+    units.add_parser("list", help="list units").set_defaults(run=units_list)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        settings = Settings()
+        return int(args.run(settings, args))
+    except ValidationError as error:
+        print(f"aduan: bad setting: {error}", file=sys.stderr)
+    except (DomainError, DatabaseUrlError) as error:
+        print(f"aduan: {error}", file=sys.stderr)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

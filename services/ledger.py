@@ -1,0 +1,277 @@
+"""ComplaintLedger: the application service every process uses to read and change complaints."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable, Mapping
+from datetime import datetime
+from typing import Any, ClassVar
+from uuid import UUID, uuid4
+
+from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.persistence import IntegrityError, JSONTranscoder, UUIDAsHex
+
+from domain import values
+from domain.calendar import WorkingCalendar
+from domain.complaint import Complaint
+from domain.errors import (
+    AlreadyExistsError,
+    ConcurrentUpdateError,
+    NotFoundError,
+    RuleViolationError,
+    StaleVersionError,
+)
+from domain.sla import DeadlineKind, SlaPolicy
+from domain.tracking import (
+    TrackingIndex,
+    format_tracking_number,
+    normalise_tracking_number,
+    tracking_aggregate_id,
+)
+from domain.unit import ServiceUnit, UnitDirectory, unit_aggregate_id
+from infra import transcoder as codecs
+from services.access import complaint_not_found, ensure_in_scope, may_see_identity
+from services.commands import Command, Step
+from services.filing import Filing
+from services.principals import (
+    COMPLAINANT_ACTOR,
+    PUBLIC_ACTOR,
+    ComplainantKey,
+    Principal,
+    Staff,
+    hash_access_token,
+    new_access_token,
+)
+from services.views import complaint_view, event_view, unit_view
+
+Clock = Callable[[], datetime]
+TRACKING_ATTEMPTS = 5
+_ENUMS = (
+    values.Status, values.Channel, values.Kind, values.RejectReason,
+    values.Maladministration, values.ResolutionOutcome, values.Role,
+    values.CloseReason, values.WithdrawReason, DeadlineKind,
+)  # fmt: skip
+_VALUE_OBJECTS = (values.Actor, values.Location, values.Complainant, SlaPolicy)
+
+
+class ComplaintLedger(Application[UUID]):
+    name = "ComplaintLedger"
+    snapshotting_intervals: ClassVar[dict[type[Any], int]] = {Complaint: 50}
+
+    def __init__(self, env: Mapping[str, str], calendar: WorkingCalendar, clock: Clock) -> None:
+        super().__init__(env)
+        self.calendar = calendar
+        self.clock = clock
+        self._unit_policies: dict[str, SlaPolicy] = {}
+
+    def register_transcodings(self, transcoder: JSONTranscoder) -> None:
+        transcoder.register(UUIDAsHex())
+        transcoder.register(codecs.DecimalAsStr())
+        transcoder.register(codecs.DatetimeAsISO())
+        transcoder.register(codecs.DateAsISO())
+        for enum_class in _ENUMS:
+            transcoder.register(codecs.EnumAsValue(enum_class))
+        for value_class in _VALUE_OBJECTS:
+            transcoder.register(codecs.DataclassAsDict(value_class))
+
+    # Units -------------------------------------------------------------------------
+
+    def register_unit(
+        self,
+        actor: values.Actor,
+        unit_id: str,
+        name: str,
+        parent_id: str | None,
+        policy: SlaPolicy,
+    ) -> dict[str, Any]:
+        if parent_id is not None and not self._unit_exists(parent_id):
+            raise RuleViolationError(f"No parent unit {parent_id}.", field="parent_id")
+        if self._unit_exists(unit_id):
+            raise AlreadyExistsError(f"Unit {unit_id} already exists.", unit_id=unit_id)
+        unit = ServiceUnit.register(
+            unit_id=unit_id, name=name, parent_id=parent_id, policy=policy, actor=actor
+        )
+        directory = self._unit_directory()
+        directory.add(unit_id)
+        try:
+            self.save(unit, directory)
+        except IntegrityError as error:
+            raise ConcurrentUpdateError(
+                "Another unit was registered at the same time; try again."
+            ) from error
+        return unit_view(unit)
+
+    def get_unit(self, unit_id: str) -> dict[str, Any]:
+        return unit_view(self._load_unit(unit_id))
+
+    def list_units(self) -> list[dict[str, Any]]:
+        return [self.get_unit(unit_id) for unit_id in self._unit_directory().unit_ids]
+
+    def unit_policy(self, unit_id: str) -> SlaPolicy:
+        """Units never change once registered, so their policy is kept after one read."""
+        policy = self._unit_policies.get(unit_id)
+        if policy is None:
+            try:
+                policy = self._load_unit(unit_id).policy
+            except NotFoundError as error:
+                raise RuleViolationError(
+                    f"No unit {unit_id}; list units at GET /v1/units.", field="unit_id"
+                ) from error
+            self._unit_policies[unit_id] = policy
+        return policy
+
+    def _unit_exists(self, unit_id: str) -> bool:
+        return unit_id in self._unit_policies or bool(
+            self.recorder.select_events(unit_aggregate_id(unit_id), limit=1)
+        )
+
+    def _load_unit(self, unit_id: str) -> ServiceUnit:
+        try:
+            unit: ServiceUnit = self.repository.get(unit_aggregate_id(unit_id))
+        except AggregateNotFoundError:
+            raise NotFoundError(f"No unit {unit_id}.", unit_id=unit_id) from None
+        return unit
+
+    def _unit_directory(self) -> UnitDirectory:
+        try:
+            return self.repository.get(UnitDirectory.ID)
+        except AggregateNotFoundError:
+            return UnitDirectory.start()
+
+    # Complaints --------------------------------------------------------------------
+
+    def file(self, filing: Filing, principal: Principal) -> dict[str, Any]:
+        policy = self.unit_policy(filing.unit_id)
+        access_token = new_access_token()
+        actor = principal.actor() if isinstance(principal, Staff) else PUBLIC_ACTOR
+        details = {
+            "unit_id": filing.unit_id,
+            "title": filing.title,
+            "description": filing.description,
+            "channel": filing.channel,
+            "kind": filing.kind,
+            "category": filing.category,
+            "incident_date": filing.incident_date,
+            "location": filing.location.to_domain() if filing.location else None,
+            "anonymous": filing.anonymous,
+            "confidential": filing.confidential,
+            "complainant": filing.complainant.to_domain() if filing.complainant else None,
+            "access_token_hash": hash_access_token(access_token),
+            "actor": actor,
+        }
+        at = self.clock()
+        for _attempt in range(TRACKING_ATTEMPTS):
+            tracking_number = format_tracking_number(secrets.randbits(50))
+            complaint = Complaint.file(
+                id=uuid4(),
+                policy=policy,
+                calendar=self.calendar,
+                at=at,
+                tracking_number=tracking_number,
+                **details,
+            )
+            try:
+                self.save(complaint, TrackingIndex.assign(tracking_number, complaint.id))
+            except IntegrityError:
+                continue  # the random tracking number was taken: draw another
+            view = complaint_view(complaint, ComplainantKey(access_token))
+            return {**view, "access_token": access_token}
+        raise ConcurrentUpdateError("Could not allocate a tracking number; try again.")
+
+    def perform(
+        self,
+        complaint_id: UUID,
+        principal: Principal,
+        command: Command,
+        expected_version: int | None = None,
+    ) -> dict[str, Any]:
+        complaint = self._load_complaint(complaint_id)
+        ensure_in_scope(principal, complaint)
+        if expected_version is not None and expected_version != complaint.version:
+            raise StaleVersionError(
+                f"The complaint is at version {complaint.version}, not "
+                f"{expected_version}; read it again and retry.",
+                current_version=complaint.version,
+            )
+        actor = principal.actor() if isinstance(principal, Staff) else COMPLAINANT_ACTOR
+        command.apply(Step(complaint, actor, self.clock(), self))
+        self._save_complaint(complaint)
+        return complaint_view(complaint, principal)
+
+    def get_complaint(self, complaint_id: UUID, principal: Principal) -> dict[str, Any]:
+        complaint = self._load_complaint(complaint_id)
+        ensure_in_scope(principal, complaint)
+        return complaint_view(complaint, principal)
+
+    def history(self, complaint_id: UUID, principal: Principal) -> list[dict[str, Any]]:
+        complaint = self._load_complaint(complaint_id)
+        ensure_in_scope(principal, complaint)
+        show_identity = may_see_identity(principal, complaint)
+        return [event_view(e, show_identity) for e in self.events.get(complaint_id)]
+
+    def track(self, tracking_number: str, principal: Principal) -> dict[str, Any]:
+        number = normalise_tracking_number(tracking_number)
+        try:
+            index: TrackingIndex = self.repository.get(tracking_aggregate_id(number))
+        except AggregateNotFoundError:
+            raise NotFoundError(f"No complaint with tracking number {number}.") from None
+        complaint = self._load_complaint(index.complaint_id)
+        has_key = isinstance(principal, ComplainantKey) and principal.opens(
+            complaint.access_token_hash
+        )
+        if complaint.confidential and not has_key:
+            raise NotFoundError(f"No complaint with tracking number {number}.")
+        timeline = [
+            {"type": type(e).__name__, "at": vars(e)["at"], "actor_role": vars(e)["actor"].role}
+            for e in self.events.get(complaint.id)
+        ]
+        return {
+            "tracking_number": complaint.tracking_number,
+            "status": complaint.status,
+            "kind": complaint.kind,
+            "category": complaint.category,
+            "unit_id": complaint.unit_id,
+            "title": complaint.title,
+            "filed_at": complaint.filed_at,
+            "timeline": timeline,
+        }
+
+    def ensure_complaint_exists(self, complaint_id: UUID) -> None:
+        try:
+            self._load_complaint(complaint_id)
+        except NotFoundError as error:
+            raise RuleViolationError(
+                f"No complaint {complaint_id} to be a duplicate of.", field="duplicate_of"
+            ) from error
+
+    # The clock -----------------------------------------------------------------------
+
+    def apply_time(self, complaint_id: UUID, now: datetime) -> int:
+        """Apply deadlines up to ``now`` to one complaint; returns how many events it took."""
+        complaint = self._load_complaint(complaint_id)
+        complaint.apply_time(now)
+        recorded = len(complaint.pending_events)
+        if recorded:
+            self._save_complaint(complaint)
+        return recorded
+
+    def load_complaint(self, complaint_id: UUID) -> Complaint:
+        return self._load_complaint(complaint_id)
+
+    def _load_complaint(self, complaint_id: UUID) -> Complaint:
+        try:
+            complaint: object = self.repository.get(complaint_id)
+        except AggregateNotFoundError:
+            raise complaint_not_found(complaint_id) from None
+        if not isinstance(complaint, Complaint):
+            raise complaint_not_found(complaint_id)
+        return complaint
+
+    def _save_complaint(self, complaint: Complaint) -> None:
+        try:
+            self.save(complaint)
+        except IntegrityError as error:
+            raise ConcurrentUpdateError(
+                "The complaint was changed by someone else meanwhile; read it again and retry.",
+                complaint_id=str(complaint.id),
+            ) from error

@@ -1,0 +1,108 @@
+"""The HTTP API on a fresh SQLite store, with a clock the tests move."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from domain.values import Role
+from infra.settings import Settings
+from services.api.app import create_app
+
+
+@dataclass
+class MovableClock:
+    now: datetime = field(default_factory=lambda: datetime(2026, 11, 23, 2, 0, tzinfo=UTC))
+    on_next_read: Callable[[], None] | None = None
+
+    def __call__(self) -> datetime:
+        hook, self.on_next_read = self.on_next_read, None
+        if hook is not None:
+            hook()
+        return self.now
+
+    def advance(self, delta: timedelta) -> None:
+        self.now += delta
+
+
+@pytest.fixture
+def clock() -> MovableClock:
+    return MovableClock()
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings(
+        database_url=f"sqlite:///{tmp_path}/aduan.db",
+        secret_key="test-secret-key-" + "x" * 32,
+        tick_seconds=3600,
+    )
+
+
+@pytest.fixture
+def client(settings: Settings, clock: MovableClock) -> Iterator[TestClient]:
+    with TestClient(create_app(settings, clock)) as test_client:
+        yield test_client
+
+
+@pytest.fixture
+def token(client: TestClient) -> Callable[..., dict[str, str]]:
+    """Authorization headers for a staff member: token(Role.OFFICER, "disdukcapil")."""
+
+    def headers(role: Role, *unit_ids: str, subject: str | None = None) -> dict[str, str]:
+        issuer = client.app.state.token_issuer  # type: ignore[attr-defined]
+        issued = issuer.issue(role, subject or f"{role}-test", unit_ids, datetime.now(UTC))
+        return {"Authorization": f"Bearer {issued}"}
+
+    return headers
+
+
+@pytest.fixture
+def units(client: TestClient, token: Callable[..., dict[str, str]]) -> list[str]:
+    admin = token(Role.ADMIN)
+    for unit_id, name in (("disdukcapil", "Disdukcapil"), ("rsud", "RSUD dr. Slamet")):
+        response = client.post("/v1/units", json={"unit_id": unit_id, "name": name}, headers=admin)
+        assert response.status_code == 201, response.text
+    return ["disdukcapil", "rsud"]
+
+
+def _filing(**overrides: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "unit_id": "disdukcapil",
+        "title": "KTP-el belum jadi",
+        "description": "Sudah tiga bulan KTP-el saya belum dicetak.",
+        "channel": "web",
+        "kind": "pengaduan",
+        "category": "adminduk",
+        "complainant": {
+            "name": "Siti Aminah",
+            "nik": "3205123456780001",
+            "phone": "081234567890",
+            "email": "siti@example.id",
+        },
+    }
+    body.update(overrides)
+    return body
+
+
+@pytest.fixture
+def filing() -> Callable[..., dict[str, Any]]:
+    """A valid filing body, with any field replaced."""
+    return _filing
+
+
+@pytest.fixture
+def file_complaint(client: TestClient, units: list[str]) -> Callable[..., dict[str, Any]]:
+    def file(**overrides: Any) -> dict[str, Any]:
+        response = client.post("/v1/complaints", json=_filing(**overrides))
+        assert response.status_code == 201, response.text
+        filed: dict[str, Any] = response.json()
+        return filed
+
+    return file

@@ -1,0 +1,177 @@
+"""Filing a complaint, reading it back, and refusing bad input."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from fastapi.testclient import TestClient
+
+from domain.values import Role
+
+Headers = Callable[..., dict[str, str]]
+
+
+def test_filing_returns_id_tracking_number_status_version_token_and_deadlines(
+    file_complaint: Callable[..., dict[str, Any]],
+) -> None:
+    filed = file_complaint()
+    assert filed["status"] == "submitted"
+    assert filed["version"] == 1
+    assert filed["tracking_number"].startswith("ADU-")
+    assert len(filed["tracking_number"]) == 14
+    assert filed["access_token"].startswith("aduan_")
+    assert set(filed["deadlines"]) == {"verify", "answer", "resolution"}
+    # 2026-11-23 is a Monday: three working days later ends Thursday at midnight WIB.
+    assert filed["deadlines"]["verify"] == "2026-11-26T17:00:00Z"
+
+
+def test_tracking_numbers_are_unique_and_not_sequential(
+    file_complaint: Callable[..., dict[str, Any]],
+) -> None:
+    numbers = [file_complaint()["tracking_number"] for _ in range(20)]
+    assert len(set(numbers)) == 20
+    assert numbers != sorted(numbers)
+
+
+def test_filing_answers_with_etag_and_location(
+    client: TestClient, units: list[str], filing: Callable[..., dict[str, Any]]
+) -> None:
+    response = client.post("/v1/complaints", json=filing())
+    assert response.status_code == 201
+    assert response.headers["etag"] == '"1"'
+    assert response.headers["location"] == f"/v1/complaints/{response.json()['id']}"
+
+
+def test_complainant_reads_own_complaint_with_access_token_and_etag(
+    client: TestClient, file_complaint: Callable[..., dict[str, Any]]
+) -> None:
+    filed = file_complaint()
+    response = client.get(
+        f"/v1/complaints/{filed['id']}", headers={"X-Access-Token": filed["access_token"]}
+    )
+    assert response.status_code == 200
+    assert response.headers["etag"] == '"1"'
+    assert response.json()["complainant"]["name"] == "Siti Aminah"
+    assert "access_token" not in response.json()
+
+
+def test_reading_without_any_credentials_is_401(
+    client: TestClient, file_complaint: Callable[..., dict[str, Any]]
+) -> None:
+    response = client.get(f"/v1/complaints/{file_complaint()['id']}")
+    assert response.status_code == 401
+    assert response.json()["code"] == "authentication_required"
+
+
+def test_access_token_of_another_complaint_is_404(
+    client: TestClient, file_complaint: Callable[..., dict[str, Any]]
+) -> None:
+    first, second = file_complaint(), file_complaint()
+    response = client.get(
+        f"/v1/complaints/{first['id']}", headers={"X-Access-Token": second["access_token"]}
+    )
+    assert response.status_code == 404
+    assert response.json()["code"] == "not_found"
+
+
+def test_filing_for_an_unknown_unit_is_422_naming_unit_id(
+    client: TestClient, units: list[str], filing: Callable[..., dict[str, Any]]
+) -> None:
+    response = client.post("/v1/complaints", json=filing(unit_id="no-such-unit"))
+    assert response.status_code == 422
+    assert response.json()["field"] == "unit_id"
+
+
+def test_missing_title_is_422_naming_the_field(
+    client: TestClient, units: list[str], filing: Callable[..., dict[str, Any]]
+) -> None:
+    body = filing()
+    del body["title"]
+    response = client.post("/v1/complaints", json=body)
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "body.title"
+
+
+def test_unknown_channel_and_bad_nik_are_422_naming_both_fields(
+    client: TestClient, units: list[str], filing: Callable[..., dict[str, Any]]
+) -> None:
+    body = filing(channel="pigeon", complainant={"name": "Budi", "nik": "12"})
+    response = client.post("/v1/complaints", json=body)
+    assert response.status_code == 422
+    fields = {error["field"] for error in response.json()["errors"]}
+    assert fields == {"body.channel", "body.complainant.nik"}
+
+
+def test_unexpected_field_is_422(
+    client: TestClient, units: list[str], filing: Callable[..., dict[str, Any]]
+) -> None:
+    response = client.post("/v1/complaints", json=filing(status="closed"))
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "body.status"
+
+
+def test_latitude_without_longitude_is_422(
+    client: TestClient, units: list[str], filing: Callable[..., dict[str, Any]]
+) -> None:
+    response = client.post("/v1/complaints", json=filing(location={"latitude": -7.2}))
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "body.location"
+
+
+def test_future_incident_date_is_422(
+    client: TestClient, units: list[str], filing: Callable[..., dict[str, Any]]
+) -> None:
+    response = client.post("/v1/complaints", json=filing(incident_date="2027-01-01"))
+    assert response.status_code == 422
+    assert response.json()["field"] == "incident_date"
+
+
+def test_malformed_json_is_422_and_stores_nothing(
+    client: TestClient, units: list[str], token: Headers
+) -> None:
+    response = client.post(
+        "/v1/complaints", content=b'{"title": ', headers={"content-type": "application/json"}
+    )
+    assert response.status_code == 422
+    assert response.json()["code"] == "validation_error"
+
+
+def test_body_over_64_kib_is_413(
+    client: TestClient, units: list[str], filing: Callable[..., dict[str, Any]]
+) -> None:
+    body = filing(description="x" * (64 * 1024))
+    response = client.post("/v1/complaints", json=body)
+    assert response.status_code == 413
+    assert response.json()["code"] == "body_too_large"
+
+
+def test_chunked_body_over_limit_is_413(client: TestClient, units: list[str]) -> None:
+    def chunks() -> Any:
+        for _ in range(70):
+            yield b" " * 1024
+
+    response = client.post(
+        "/v1/complaints", content=chunks(), headers={"content-type": "application/json"}
+    )
+    assert response.status_code == 413
+
+
+def test_fully_anonymous_filing_has_no_complainant(
+    client: TestClient, file_complaint: Callable[..., dict[str, Any]], token: Headers
+) -> None:
+    filed = file_complaint(anonymous=True, complainant=None)
+    response = client.get(f"/v1/complaints/{filed['id']}", headers=token(Role.COORDINATOR))
+    assert response.status_code == 200
+    assert response.json()["complainant"] is None
+    assert response.json()["complainant_hidden"] is False
+
+
+def test_staff_filing_on_behalf_records_the_staff_member(
+    client: TestClient, units: list[str], filing: Callable[..., dict[str, Any]], token: Headers
+) -> None:
+    staff = token(Role.COORDINATOR, subject="rina")
+    filed = client.post("/v1/complaints", json=filing(channel="phone"), headers=staff).json()
+    history = client.get(f"/v1/complaints/{filed['id']}/history", headers=staff).json()
+    assert history[0]["actor"] == {"id": "rina", "role": "coordinator"}
+    assert history[0]["data"]["channel"] == "phone"
