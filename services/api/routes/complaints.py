@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
 from typing import Annotated, Any
 from uuid import UUID
@@ -90,15 +91,13 @@ def get_history(
 
 
 def _action_route(action: Action, command_class: type[Command]) -> Callable[..., Any]:
-    body_required = any(field.is_required() for field in command_class.model_fields.values())
-
     def act(
         complaint_id: UUID,
         ledger: Ledger,
         principal: RequiredPrincipal,
         response: Response,
         if_match: IfMatch = None,
-        command: Annotated[Command | None, Body()] = None,
+        command: Command | None = None,
     ) -> dict[str, Any]:
         expected_version = parse_if_match(if_match)
         updated = ledger.perform(
@@ -107,11 +106,22 @@ def _action_route(action: Action, command_class: type[Command]) -> Callable[...,
         response.headers["ETag"] = etag(updated["version"])
         return updated
 
-    act.__annotations__["command"] = (
-        Annotated[command_class, Body()]
+    # The body's schema is this action's command; it may be left out when nothing in it
+    # is required (verify, close, withdraw).
+    body_required = any(field.is_required() for field in command_class.model_fields.values())
+    signature = inspect.signature(act)
+    body = signature.parameters["command"].replace(
+        annotation=Annotated[command_class, Body()]
         if body_required
-        else Annotated[command_class | None, Body()]
+        else Annotated[command_class | None, Body()],
+        default=inspect.Parameter.empty if body_required else None,
     )
+    parameters = [p for name, p in signature.parameters.items() if name != "command"]
+    if body_required:
+        parameters.insert(4, body)  # before the defaulted If-Match header
+    else:
+        parameters.append(body)
+    act.__signature__ = signature.replace(parameters=parameters)  # type: ignore[attr-defined]
     act.__name__ = f"{action.value.replace('-', '_')}_complaint"
     return act
 
