@@ -57,15 +57,16 @@ def shift_for_pause(
     """New deadlines when the complainant supplies the requested information.
 
     The answer and resolution clocks stand still while information is requested: they
-    move later by exactly the time spent waiting. Triage starts afresh on the completed
-    file, with the full verify period.
+    move later by exactly the time spent waiting; one already passed when the pause began
+    stays put, as moving it would record the same breach again. Triage starts afresh on
+    the completed file, with the full verify period.
     """
     paused_since = complaint.info_requested_at or resumed_at
     paused = resumed_at - paused_since
     shifted: dict[str, datetime] = {
         kind: complaint.deadlines[kind] + paused
         for kind in (DeadlineKind.ANSWER, DeadlineKind.RESOLUTION)
-        if kind in complaint.deadlines
+        if kind in complaint.deadlines and complaint.deadlines[kind] > paused_since
     }
     shifted[DeadlineKind.VERIFY] = calendar.add_working_days(
         resumed_at, complaint.policy.verify_working_days
