@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -18,24 +17,11 @@ from domain.calendar import WorkingCalendar
 from infra.event_store import persistence_env
 from infra.settings import Settings
 from services.ledger import Clock, ComplaintLedger
+from tests.support import MutableClock
 
 DEFAULT_TEST_POSTGRES_URL = "postgresql://aduan:aduan@127.0.0.1:5432/aduan_test"
-START = datetime(2026, 11, 23, 3, tzinfo=UTC)  # Monday 10:00 in Jakarta
 
 MakeLedger = Callable[..., ComplaintLedger]
-
-
-class MutableClock:
-    """The time the ledger reads; tests move it forward."""
-
-    def __init__(self, start: datetime = START) -> None:
-        self._now = start
-
-    def now(self) -> datetime:
-        return self._now
-
-    def advance(self, delta: timedelta) -> None:
-        self._now += delta
 
 
 def connect_or_fail(url: str) -> psycopg.Connection[Any]:

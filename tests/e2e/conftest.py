@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -14,26 +13,7 @@ from fastapi.testclient import TestClient
 from domain.values import Role
 from infra.settings import Settings
 from services.api.app import create_app
-
-
-@dataclass
-class MovableClock:
-    now: datetime = field(default_factory=lambda: datetime(2026, 11, 23, 2, 0, tzinfo=UTC))
-    on_next_read: Callable[[], None] | None = None
-
-    def __call__(self) -> datetime:
-        hook, self.on_next_read = self.on_next_read, None
-        if hook is not None:
-            hook()
-        return self.now
-
-    def advance(self, delta: timedelta) -> None:
-        self.now += delta
-
-
-@pytest.fixture
-def clock() -> MovableClock:
-    return MovableClock()
+from tests.support import MutableClock
 
 
 @pytest.fixture
@@ -46,8 +26,8 @@ def settings(tmp_path: Path) -> Settings:
 
 
 @pytest.fixture
-def client(settings: Settings, clock: MovableClock) -> Iterator[TestClient]:
-    with TestClient(create_app(settings, clock)) as test_client:
+def client(settings: Settings, clock: MutableClock) -> Iterator[TestClient]:
+    with TestClient(create_app(settings, clock.now)) as test_client:
         yield test_client
 
 

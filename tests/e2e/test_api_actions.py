@@ -200,7 +200,7 @@ def test_concurrent_save_is_409(
     def another_writer_saves_first() -> None:
         # Runs between this request's read of the complaint and its save.
         other = ledger.load_complaint(UUID(filed["id"]))
-        other.withdraw(COMPLAINANT_ACTOR, clock.now)
+        other.withdraw(COMPLAINANT_ACTOR, clock.now())
         ledger.save(other)
 
     clock.on_next_read = another_writer_saves_first

@@ -1,0 +1,26 @@
+"""Test helpers imported by the suites."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+
+START = datetime(2026, 11, 23, 3, tzinfo=UTC)  # Monday 10:00 in Jakarta
+
+
+class MutableClock:
+    """The time the ledger reads; tests move it forward, or run something at the next read
+    (to play another writer between a command's read and its save)."""
+
+    def __init__(self, start: datetime = START) -> None:
+        self._now = start
+        self.on_next_read: Callable[[], None] | None = None
+
+    def now(self) -> datetime:
+        hook, self.on_next_read = self.on_next_read, None
+        if hook is not None:
+            hook()
+        return self._now
+
+    def advance(self, delta: timedelta) -> None:
+        self._now += delta
