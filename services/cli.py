@@ -28,6 +28,10 @@ def serve(settings: Settings, _args: argparse.Namespace) -> int:
     print(f"Aduan Ledger on {base}  (API docs: {base}/docs, store: {settings.database_url})")
     print("Staff token:  .venv/bin/aduan token --role coordinator")
     print("              .venv/bin/aduan token --role officer --unit UNIT_ID")
+    ledger = build_ledger(settings)
+    if not ledger.list_units():
+        print('No service units yet: .venv/bin/aduan units add disdukcapil "Disdukcapil"')
+    ledger.close()
     uvicorn.run(
         create_app(settings),
         host=settings.host,
