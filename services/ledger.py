@@ -33,6 +33,7 @@ from infra import transcoder as codecs
 from services.access import complaint_not_found, ensure_in_scope, may_see_identity
 from services.commands import Command, Step
 from services.filing import Filing
+from services.group_commit import GroupCommit
 from services.principals import (
     COMPLAINANT_ACTOR,
     PUBLIC_ACTOR,
@@ -63,6 +64,7 @@ class ComplaintLedger(Application[UUID]):
         self.calendar = calendar
         self.clock = clock
         self._unit_policies: dict[str, SlaPolicy] = {}
+        self._filings = GroupCommit(self.save)
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         transcoder.register(UUIDAsHex())
@@ -170,8 +172,9 @@ class ComplaintLedger(Application[UUID]):
                 tracking_number=tracking_number,
                 **details,
             )
+            index = TrackingIndex.assign(tracking_number, complaint.id)
             try:
-                self.save(complaint, TrackingIndex.assign(tracking_number, complaint.id))
+                self._filings.save(*complaint.collect_events(), *index.collect_events())
             except IntegrityError:
                 continue  # the random tracking number was taken: draw another
             view = complaint_view(complaint, ComplainantKey(access_token))
