@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from domain.calendar import WorkingCalendar
 from domain.sla import DeadlineKind, SlaPolicy
@@ -23,7 +24,23 @@ def filing_deadlines(
     }
 
 
-def _running_clocks(complaint: Complaint) -> tuple[DeadlineKind, ...]:
+Moment = TypeVar("Moment", covariant=True)
+
+
+class DeadlineState(Protocol[Moment]):
+    """What decides which clocks run: a Complaint, or a read model's row of one."""
+
+    @property
+    def status(self) -> Status: ...
+
+    @property
+    def first_responded_at(self) -> object: ...
+
+    @property
+    def deadlines(self) -> Mapping[str, Moment]: ...
+
+
+def _running_clocks(complaint: DeadlineState[object]) -> tuple[DeadlineKind, ...]:
     unanswered = complaint.first_responded_at is None
     answer = (DeadlineKind.ANSWER,) if unanswered else ()
     status = complaint.status
@@ -42,7 +59,7 @@ def _running_clocks(complaint: Complaint) -> tuple[DeadlineKind, ...]:
     return ()
 
 
-def active_deadlines(complaint: Complaint) -> dict[DeadlineKind, datetime]:
+def active_deadlines(complaint: DeadlineState[Moment]) -> dict[DeadlineKind, Moment]:
     """The clocks running now. While information is requested only the complainant's runs."""
     return {
         kind: complaint.deadlines[kind]

@@ -28,8 +28,6 @@ def sqlite_path(database_url: str) -> Path | None:
 
 
 def _store_env(url: str, pool_size: int) -> dict[str, str]:
-    if url == "memory://":
-        return {"PERSISTENCE_MODULE": "eventsourcing.popo"}
     path = sqlite_path(url)
     if path is not None:
         if not path.name:
@@ -60,5 +58,5 @@ def _store_env(url: str, pool_size: int) -> dict[str, str]:
         }
     raise DatabaseUrlError(
         f"Unsupported ADUAN_DATABASE_URL {url!r}: use sqlite:///var/aduan.db, "
-        "postgresql://user:password@host:5432/dbname or memory://"
+        "or postgresql://user:password@host:5432/dbname"
     )

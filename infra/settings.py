@@ -16,7 +16,7 @@ class Settings(BaseSettings):
     database_url: str = Field(
         default="sqlite:///var/aduan.db",
         description="sqlite:///relative/path, sqlite:////absolute/path, "
-        "postgresql://user:password@host:port/dbname, or memory://",
+        "or postgresql://user:password@host:port/dbname",
     )
     secret_key: str | None = Field(
         default=None,
@@ -35,6 +35,11 @@ class Settings(BaseSettings):
         description="Extra days off (cuti bersama...), comma-separated ISO dates.",
     )
     postgres_pool_size: int = 5
+    projections_in_process: bool | None = Field(
+        default=None,
+        description="Run the projections inside the server. Unset: yes on SQLite; on "
+        "PostgreSQL they run as their own process (aduan project).",
+    )
 
     @field_validator("extra_holidays", mode="before")
     @classmethod

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
+import threading
 from collections.abc import Sequence
 
 from pydantic import ValidationError
@@ -11,10 +13,16 @@ from pydantic import ValidationError
 from domain.errors import DomainError
 from domain.sla import SlaPolicy
 from domain.values import STAFF_ROLES, Actor, Role
-from infra.event_store import DatabaseUrlError
+from infra.event_store import DatabaseUrlError, sqlite_path
 from infra.settings import Settings
-from services.composition import build_ledger, build_token_issuer, system_clock
+from services.composition import (
+    build_ledger,
+    build_projection_host,
+    build_token_issuer,
+    system_clock,
+)
 from services.deadline_watch import DeadlineWatch
+from services.progress import progress_bar
 
 CLI_ACTOR = Actor(id="cli", role=Role.ADMIN)
 
@@ -54,13 +62,7 @@ def tick(settings: Settings, _args: argparse.Namespace) -> int:
     ledger = build_ledger(settings)
     watch = DeadlineWatch(ledger)
 
-    def progress(done: int, total: int) -> None:
-        if done == total or done % 100 == 0:
-            print(f"\rapplying deadlines: {done}/{total}", end="", file=sys.stderr)
-
-    report = watch.tick(system_clock(), progress)
-    if report.complaints_checked:
-        print(file=sys.stderr)
+    report = watch.tick(system_clock(), progress_bar("applying deadlines"))
     print(
         f"{report.complaints_checked} complaints due, {report.complaints_changed} changed, "
         f"{report.events_recorded} events recorded, {report.conflicts} conflicts"
@@ -79,6 +81,45 @@ def units_list(settings: Settings, _args: argparse.Namespace) -> int:
     for unit in build_ledger(settings).list_units():
         parent = f"  (in {unit['parent_id']})" if unit["parent_id"] else ""
         print(f"{unit['unit_id']}\t{unit['name']}{parent}")
+    return 0
+
+
+def project(settings: Settings, _args: argparse.Namespace) -> int:
+    ledger = build_ledger(settings)
+    host = build_projection_host(settings, ledger)
+    stopped = threading.Event()
+    for signal_number in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signal_number, lambda *_: stopped.set())
+    by_subscription = sqlite_path(settings.database_url) is None
+    print(
+        f"following the log with {', '.join(host.runners)} "
+        f"({'subscription' if by_subscription else 'polling'}); Ctrl-C stops",
+        file=sys.stderr,
+    )
+    host.start(by_subscription)
+    stopped.wait()
+    host.stop()
+    ledger.close()
+    return 0
+
+
+def projections_status(settings: Settings, _args: argparse.Namespace) -> int:
+    ledger = build_ledger(settings)
+    host = build_projection_host(settings, ledger)
+    print(f"{'projection':<16}{'position':>12}{'log':>12}{'lag':>10}")
+    for runner in host.runners.values():
+        status = runner.status()
+        print(f"{status.name:<16}{status.position:>12}{status.log_position:>12}{status.lag:>10}")
+    host.stop()
+    return 0
+
+
+def projections_rebuild(settings: Settings, args: argparse.Namespace) -> int:
+    ledger = build_ledger(settings)
+    host = build_projection_host(settings, ledger)
+    applied = host.runner(args.name).rebuild(progress_bar(f"rebuilding {args.name}"))
+    print(f"rebuilt {args.name} from {applied} events")
+    host.stop()
     return 0
 
 
@@ -112,6 +153,19 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("--parent", help="the parent unit's id")
     add.set_defaults(run=units_add)
     units.add_parser("list", help="list units").set_defaults(run=units_list)
+
+    commands.add_parser(
+        "project", help="run the projections, following the log until stopped"
+    ).set_defaults(run=project)
+    projections = commands.add_parser("projections", help="read models").add_subparsers(
+        dest="projections_command", required=True
+    )
+    projections.add_parser("status", help="position and lag of each").set_defaults(
+        run=projections_status
+    )
+    rebuild = projections.add_parser("rebuild", help="drop a view and rebuild it from the log")
+    rebuild.add_argument("name")
+    rebuild.set_defaults(run=projections_rebuild)
     return parser
 
 

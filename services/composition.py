@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from infra.event_store import persistence_env
+from infra.event_store import persistence_env, sqlite_path
 from infra.holidays_id import indonesian_calendar
 from infra.secret_key import resolve_secret_key
 from infra.settings import Settings
 from services.auth import TokenIssuer
 from services.ledger import Clock, ComplaintLedger
+from services.projection_host import ProjectionHost, open_view_store
 
 
 def system_clock() -> datetime:
@@ -24,3 +25,14 @@ def build_ledger(settings: Settings, clock: Clock = system_clock) -> ComplaintLe
 
 def build_token_issuer(settings: Settings) -> TokenIssuer:
     return TokenIssuer(resolve_secret_key(settings), timedelta(minutes=settings.token_ttl_minutes))
+
+
+def build_projection_host(settings: Settings, ledger: ComplaintLedger) -> ProjectionHost:
+    store = open_view_store(sqlite_path(settings.database_url), settings.database_url)
+    return ProjectionHost(ledger, store)
+
+
+def projections_run_in_process(settings: Settings) -> bool:
+    if settings.projections_in_process is not None:
+        return settings.projections_in_process
+    return sqlite_path(settings.database_url) is not None

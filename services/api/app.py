@@ -9,11 +9,18 @@ from contextlib import asynccontextmanager, suppress
 
 from fastapi import FastAPI
 
+from infra.event_store import sqlite_path
 from infra.settings import Settings
 from services.api.body_limit import BodyLimitMiddleware
 from services.api.errors import install_error_handlers
-from services.api.routes import complaints, track, units
-from services.composition import build_ledger, build_token_issuer, system_clock
+from services.api.routes import complaints, projections, queue, track, units
+from services.composition import (
+    build_ledger,
+    build_projection_host,
+    build_token_issuer,
+    projections_run_in_process,
+    system_clock,
+)
 from services.deadline_watch import DeadlineWatch
 from services.ledger import Clock
 
@@ -34,8 +41,12 @@ def create_app(settings: Settings, clock: Clock = system_clock) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         ledger = build_ledger(settings, clock)
+        projections = build_projection_host(settings, ledger)
         app.state.ledger = ledger
+        app.state.projections = projections
         app.state.token_issuer = build_token_issuer(settings)
+        if projections_run_in_process(settings):
+            projections.start(by_subscription=sqlite_path(settings.database_url) is None)
         ticker = asyncio.create_task(_run_clock(DeadlineWatch(ledger), clock, settings))
         try:
             yield
@@ -43,6 +54,7 @@ def create_app(settings: Settings, clock: Clock = system_clock) -> FastAPI:
             ticker.cancel()
             with suppress(asyncio.CancelledError):
                 await ticker
+            await asyncio.to_thread(projections.stop)
             ledger.close()
 
     app = FastAPI(
@@ -53,7 +65,7 @@ def create_app(settings: Settings, clock: Clock = system_clock) -> FastAPI:
     )
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     install_error_handlers(app)
-    for router in (complaints.router, track.router, units.router):
+    for router in (queue.router, complaints.router, track.router, units.router, projections.router):
         app.include_router(router)
     return app
 

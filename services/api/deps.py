@@ -13,6 +13,7 @@ from services.api.errors import AuthenticationRequiredError
 from services.auth import TokenIssuer
 from services.ledger import ComplaintLedger
 from services.principals import ComplainantKey, Principal, Staff
+from services.projection_host import ProjectionHost
 
 bearer = HTTPBearer(auto_error=False, description="A staff token from `aduan token`.")
 
@@ -52,6 +53,12 @@ def require_principal(
     return principal
 
 
+def require_staff(principal: Annotated[Principal, Depends(require_principal)]) -> Staff:
+    if not isinstance(principal, Staff):
+        raise ForbiddenError("Only staff may do this; send a staff bearer token.")
+    return principal
+
+
 def require_admin(principal: Annotated[Principal, Depends(require_principal)]) -> Staff:
     if not isinstance(principal, Staff) or principal.role is not Role.ADMIN:
         raise ForbiddenError("Only an admin may do this.")
@@ -62,3 +69,12 @@ Ledger = Annotated[ComplaintLedger, Depends(get_ledger)]
 OptionalPrincipal = Annotated[Principal, Depends(get_principal)]
 RequiredPrincipal = Annotated[Principal, Depends(require_principal)]
 Admin = Annotated[Staff, Depends(require_admin)]
+StaffMember = Annotated[Staff, Depends(require_staff)]
+
+
+def get_projections(request: Request) -> ProjectionHost:
+    host: ProjectionHost = request.app.state.projections
+    return host
+
+
+Projections = Annotated[ProjectionHost, Depends(get_projections)]

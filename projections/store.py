@@ -1,0 +1,157 @@
+"""Where views live: tables beside the event store (SQLite file or PostgreSQL database).
+
+SQL is written once with ``?`` placeholders and portable syntax (``ON CONFLICT`` upserts,
+row-value comparisons); the PostgreSQL store translates the placeholders. Each view's
+tracking position is written in the same transaction as the view's rows, so a projection
+applies every event exactly once and resumes where it stopped.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from abc import ABC, abstractmethod
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from psycopg_pool import ConnectionPool
+
+Row = tuple[Any, ...]
+
+POSITIONS_DDL = (
+    "CREATE TABLE IF NOT EXISTS projection_positions ("
+    " name TEXT PRIMARY KEY, position BIGINT NOT NULL)"
+)
+
+
+class ViewTransaction(ABC):
+    @abstractmethod
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> None: ...
+
+    @abstractmethod
+    def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None: ...
+
+    @abstractmethod
+    def query(self, sql: str, params: Sequence[Any] = ()) -> list[Row]: ...
+
+    def set_position(self, name: str, position: int) -> None:
+        self.execute(
+            "INSERT INTO projection_positions (name, position) VALUES (?, ?) "
+            "ON CONFLICT (name) DO UPDATE SET position = excluded.position",
+            (name, position),
+        )
+
+
+class ViewStore(ABC):
+    @abstractmethod
+    def transaction(self) -> Any:
+        """A context manager giving a ViewTransaction, committed on a clean exit."""
+
+    def query(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
+        with self.transaction() as tx:
+            rows: list[Row] = tx.query(sql, params)
+            return rows
+
+    def position(self, name: str) -> int:
+        rows = self.query("SELECT position FROM projection_positions WHERE name = ?", (name,))
+        return int(rows[0][0]) if rows else 0
+
+    def create_tables(self, statements: Sequence[str]) -> None:
+        with self.transaction() as tx:
+            for statement in (POSITIONS_DDL, *statements):
+                tx.execute(statement)
+
+    @abstractmethod
+    def close(self) -> None:
+        """Release connections."""
+
+
+class _SQLiteTransaction(ViewTransaction):
+    def __init__(self, connection: sqlite3.Connection) -> None:
+        self._connection = connection
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> None:
+        self._connection.execute(sql, params)
+
+    def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        self._connection.executemany(sql, rows)
+
+    def query(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
+        return self._connection.execute(sql, params).fetchall()
+
+
+class SQLiteViewStore(ViewStore):
+    """One connection per thread on the event store's file (WAL lets readers run while a
+    writer commits)."""
+
+    def __init__(self, path: Path) -> None:
+        self._path = path
+        self._local = threading.local()
+        self._connections: list[sqlite3.Connection] = []
+        self._lock = threading.Lock()
+
+    def _connection(self) -> sqlite3.Connection:
+        connection: sqlite3.Connection | None = getattr(self._local, "connection", None)
+        if connection is None:
+            connection = sqlite3.connect(
+                self._path, timeout=10, isolation_level=None, check_same_thread=False
+            )
+            connection.execute("PRAGMA journal_mode=WAL")
+            connection.execute("PRAGMA synchronous=NORMAL")
+            self._local.connection = connection
+            with self._lock:
+                self._connections.append(connection)
+        return connection
+
+    @contextmanager
+    def transaction(self) -> Iterator[ViewTransaction]:
+        connection = self._connection()
+        connection.execute("BEGIN IMMEDIATE")
+        try:
+            yield _SQLiteTransaction(connection)
+        except BaseException:
+            connection.execute("ROLLBACK")
+            raise
+        connection.execute("COMMIT")
+
+    def close(self) -> None:
+        with self._lock:
+            for connection in self._connections:
+                connection.close()
+            self._connections.clear()
+
+
+class _PostgresTransaction(ViewTransaction):
+    def __init__(self, connection: Any) -> None:
+        self._connection = connection
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> None:
+        self._connection.execute(_pg(sql), params)
+
+    def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        with self._connection.cursor() as cursor:
+            cursor.executemany(_pg(sql), rows)
+
+    def query(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
+        return list(self._connection.execute(_pg(sql), params).fetchall())
+
+
+class PostgresViewStore(ViewStore):
+    def __init__(self, conninfo: str, pool_size: int = 4) -> None:
+        self._pool = ConnectionPool(
+            conninfo, min_size=1, max_size=pool_size, open=True, kwargs={"autocommit": False}
+        )
+
+    @contextmanager
+    def transaction(self) -> Iterator[ViewTransaction]:
+        with self._pool.connection() as connection, connection.transaction():
+            yield _PostgresTransaction(connection)
+
+    def close(self) -> None:
+        self._pool.close()
+
+
+def _pg(sql: str) -> str:
+    return sql.replace("%", "%%").replace("?", "%s")
