@@ -107,13 +107,14 @@ def _conditions(query: QueueQuery) -> tuple[list[str], list[Any]]:
         add("search_text LIKE ?", f"%{_escape_like(query.q.lower())}%")
         where[-1] += " ESCAPE '\\'"
     if query.filed_from is not None:
-        add("filed_at >= ?", micros(_start_of(query.filed_from)))
+        add("filed_at >= ?", micros(start_of_day(query.filed_from)))
     if query.filed_to is not None:
-        add("filed_at < ?", micros(_start_of(query.filed_to)))
+        add("filed_at < ?", micros(start_of_day(query.filed_to)))
     return where, params
 
 
-def _start_of(day: date) -> datetime:
+def start_of_day(day: date) -> datetime:
+    """Midnight opening ``day`` in Asia/Jakarta."""
     return datetime.combine(day, time(0), tzinfo=JAKARTA)
 
 

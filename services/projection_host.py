@@ -7,8 +7,10 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
+from domain.calendar import WorkingCalendar
 from domain.errors import NotFoundError
 from projections.complaints import ComplaintsProjection
+from projections.metrics import MetricsProjection
 from projections.runner import Projection, ProjectionRunner
 from projections.store import PostgresViewStore, SQLiteViewStore, ViewStore
 from services.ledger import ComplaintLedger
@@ -16,8 +18,8 @@ from services.ledger import ComplaintLedger
 log = logging.getLogger("aduan.projections")
 
 
-def all_projections() -> list[Projection]:
-    return [ComplaintsProjection()]
+def all_projections(calendar: WorkingCalendar) -> list[Projection]:
+    return [ComplaintsProjection(), MetricsProjection(calendar)]
 
 
 def open_view_store(sqlite_file: Path | None, postgres_url: str) -> ViewStore:
@@ -31,7 +33,7 @@ class ProjectionHost:
         self.store = store
         self.runners = {
             projection.name: ProjectionRunner(projection, store, ledger.recorder, ledger.mapper)
-            for projection in all_projections()
+            for projection in all_projections(ledger.calendar)
         }
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []

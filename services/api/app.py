@@ -13,7 +13,7 @@ from infra.event_store import sqlite_path
 from infra.settings import Settings
 from services.api.body_limit import BodyLimitMiddleware
 from services.api.errors import install_error_handlers
-from services.api.routes import complaints, projections, queue, track, units
+from services.api.routes import complaints, metrics, projections, queue, track, units
 from services.composition import (
     build_ledger,
     build_projection_host,
@@ -65,8 +65,9 @@ def create_app(settings: Settings, clock: Clock = system_clock) -> FastAPI:
     )
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     install_error_handlers(app)
-    for router in (queue.router, complaints.router, track.router, units.router, projections.router):
-        app.include_router(router)
+    routers = (queue, complaints, track, units, projections, metrics)
+    for module in routers:
+        app.include_router(module.router)
     return app
 
 
