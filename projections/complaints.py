@@ -58,6 +58,7 @@ class _DeadlineState:
 
 class ComplaintsProjection:
     name = "complaints"
+    version = 1
     tables: tuple[str, ...] = ("complaints_view",)
     topics: tuple[str, ...] = tuple(
         get_topic(getattr(Complaint, event_name))

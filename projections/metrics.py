@@ -23,6 +23,7 @@ _EVENTS = ("Filed", *STATUS_BY_EVENT, "FeedbackGiven")
 
 class MetricsProjection:
     name = "metrics"
+    version = 1
     tables: tuple[str, ...] = ("complaint_facts",)
     topics: tuple[str, ...] = tuple(get_topic(getattr(Complaint, e)) for e in _EVENTS)
     ddl: tuple[str, ...] = (
@@ -34,7 +35,8 @@ class MetricsProjection:
         " triaged_at BIGINT, triage_on_time INTEGER, triage_hours REAL, triage_days INTEGER,"
         " routed_at BIGINT, responded_at BIGINT, response_on_time INTEGER,"
         " response_hours REAL, response_days INTEGER,"
-        " resolved_at BIGINT, resolution_on_time INTEGER, resolution_hours REAL,"
+        " resolved_at BIGINT, resolved_date TEXT, resolution_on_time INTEGER,"
+        " resolution_hours REAL,"
         " resolution_days INTEGER, fixed INTEGER NOT NULL DEFAULT 0,"
         " reopened INTEGER NOT NULL DEFAULT 0, feedback_count INTEGER NOT NULL DEFAULT 0,"
         " satisfied_count INTEGER NOT NULL DEFAULT 0, rating_sum INTEGER NOT NULL DEFAULT 0,"
@@ -92,7 +94,12 @@ class MetricsProjection:
             if row["resolved_at"] is not None:
                 return fixed
             timing = self._first("resolution", row["filed_at"], event.at, row["resolution_due"])
-            return {**timing, **fixed, "resolved_at": micros(event.at)}
+            return {
+                **timing,
+                **fixed,
+                "resolved_at": micros(event.at),
+                "resolved_date": self._calendar.local_date(event.at).isoformat(),
+            }
         if kind == "Reopened":
             return {"reopened": row["reopened"] + 1}
         if kind == "FeedbackGiven":

@@ -23,6 +23,7 @@ class Projection(Protocol):
     """A read model: its tables, which events it reads, and how each changes the view."""
 
     name: str
+    version: int  # raise it when the tables change: the view is then rebuilt
     topics: tuple[str, ...]
     tables: tuple[str, ...]
     ddl: tuple[str, ...]
@@ -55,6 +56,10 @@ class ProjectionRunner:
         self._mapper = mapper
         self._lock = threading.Lock()  # one catch-up at a time per projection
         self._known_position = 0
+        store.create_tables(())  # the positions table, before reading a version from it
+        built_version = store.version(projection.name)
+        if built_version is not None and built_version != projection.version:
+            self._drop()
         store.create_tables(projection.ddl)
 
     @property
@@ -87,7 +92,7 @@ class ProjectionRunner:
                 with self._store.transaction() as tx:
                     for notification in batch:
                         self.projection.process(self._mapper.to_domain_event(notification), tx)
-                    tx.set_position(self.name, next_position)
+                    tx.set_position(self.name, next_position, self.projection.version)
                 applied += len(batch)
                 position = self._known_position = next_position
                 if progress is not None:
@@ -96,12 +101,16 @@ class ProjectionRunner:
 
     def rebuild(self, progress: Progress | None = None) -> int:
         """Drop the view and build it again from the whole log."""
-        with self._lock, self._store.transaction() as tx:
+        with self._lock:
+            self._drop()
+            self._store.create_tables(self.projection.ddl)
+        return self.catch_up(progress)
+
+    def _drop(self) -> None:
+        with self._store.transaction() as tx:
             for table in self.projection.tables:
                 tx.execute(f"DROP TABLE IF EXISTS {table}")
             tx.execute("DELETE FROM projection_positions WHERE name = ?", (self.name,))
-        self._store.create_tables(self.projection.ddl)
-        return self.catch_up(progress)
 
     def follow_by_polling(self, stop: threading.Event, interval: float = 0.05) -> None:
         while not stop.is_set():

@@ -22,7 +22,7 @@ Row = tuple[Any, ...]
 
 POSITIONS_DDL = (
     "CREATE TABLE IF NOT EXISTS projection_positions ("
-    " name TEXT PRIMARY KEY, position BIGINT NOT NULL)"
+    " name TEXT PRIMARY KEY, position BIGINT NOT NULL, version INTEGER NOT NULL)"
 )
 
 
@@ -36,11 +36,12 @@ class ViewTransaction(ABC):
     @abstractmethod
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[Row]: ...
 
-    def set_position(self, name: str, position: int) -> None:
+    def set_position(self, name: str, position: int, version: int) -> None:
         self.execute(
-            "INSERT INTO projection_positions (name, position) VALUES (?, ?) "
-            "ON CONFLICT (name) DO UPDATE SET position = excluded.position",
-            (name, position),
+            "INSERT INTO projection_positions (name, position, version) VALUES (?, ?, ?) "
+            "ON CONFLICT (name) DO UPDATE SET position = excluded.position, "
+            "version = excluded.version",
+            (name, position, version),
         )
 
 
@@ -57,6 +58,11 @@ class ViewStore(ABC):
     def position(self, name: str) -> int:
         rows = self.query("SELECT position FROM projection_positions WHERE name = ?", (name,))
         return int(rows[0][0]) if rows else 0
+
+    def version(self, name: str) -> int | None:
+        """The view version its tables were built with; None before the first event."""
+        rows = self.query("SELECT version FROM projection_positions WHERE name = ?", (name,))
+        return int(rows[0][0]) if rows else None
 
     def create_tables(self, statements: Sequence[str]) -> None:
         with self.transaction() as tx:

@@ -10,6 +10,7 @@ from pydantic import BaseModel
 
 from domain.errors import ForbiddenError, RuleViolationError
 from domain.values import UNIT_SCOPED_ROLES
+from projections.metrics_breakdowns import Interval, aging, timeseries, units
 from projections.metrics_queries import Cohort, summary
 from services.api.deps import Ledger, Projections, StaffMember
 from services.principals import Staff
@@ -69,19 +70,28 @@ only those whose **currently responsible** unit is `unit_id`.
 """
 
 
-def cohort_for(staff: Staff, filed_from: date, filed_to: date, unit_id: str | None) -> Cohort:
+def unit_scope(staff: Staff, unit_id: str | None) -> str | None:
+    """Officers and supervisors see their own units' metrics only."""
+    if staff.role not in UNIT_SCOPED_ROLES:
+        return unit_id
+    if unit_id is None and len(staff.unit_ids) == 1:
+        unit_id = next(iter(staff.unit_ids))
+    if unit_id is None:
+        raise RuleViolationError("Name one of your units.", field="unit_id")
+    if unit_id not in staff.unit_ids:
+        raise ForbiddenError(f"Unit {unit_id} is not one of yours.", field="unit_id")
+    return unit_id
+
+
+def cohort_for(
+    staff: Staff, filed_from: date, filed_to: date, unit_id: str | None, all_units: bool = False
+) -> Cohort:
     if filed_to <= filed_from:
         raise RuleViolationError("`to` must be after `from`.", field="to")
     if filed_to - filed_from > MAX_PERIOD:
         raise RuleViolationError("The period may span at most ten years.", field="from")
-    if staff.role in UNIT_SCOPED_ROLES:
-        if unit_id is None and len(staff.unit_ids) == 1:
-            unit_id = next(iter(staff.unit_ids))
-        if unit_id is None:
-            raise RuleViolationError("Name one of your units.", field="unit_id")
-        if unit_id not in staff.unit_ids:
-            raise ForbiddenError(f"Unit {unit_id} is not one of yours.", field="unit_id")
-    return Cohort(filed_from, filed_to, unit_id)
+    scoped_unit = None if all_units else unit_scope(staff, unit_id)
+    return Cohort(filed_from, filed_to, scoped_unit)
 
 
 @router.get(
@@ -100,3 +110,86 @@ def get_summary(
 ) -> dict[str, Any]:
     cohort = cohort_for(staff, filed_from, filed_to, unit_id)
     return summary(projections.store, cohort, ledger.clock())
+
+
+class UnitRowOut(BaseModel):
+    unit_id: str
+    received: int
+    resolved: int
+    completion_rate: float | None
+    resolution_on_time_rate: float | None
+    verify_on_time_rate: float | None
+    response_on_time_rate: float | None
+    rank: int | None
+
+
+class BucketOut(BaseModel):
+    bucket: date
+    received: int
+    resolved: int
+
+
+class AgingOut(BaseModel):
+    open: int
+    buckets: dict[str, int]
+    by_category: dict[str, dict[str, int]]
+    by_channel: dict[str, dict[str, int]]
+    by_maladministration: dict[str, dict[str, int]]
+
+
+@router.get(
+    "/units",
+    response_model=list[UnitRowOut],
+    summary="Metrics per unit, ranked (staff)",
+    description="One row per currently responsible unit for complaints filed in `[from, to)`. "
+    "Units with at least `min_sample` complaints are ranked by completion rate, then "
+    "resolution on time, then volume; smaller ones are listed after them with `rank` null.",
+)
+def get_units(
+    staff: StaffMember,
+    projections: Projections,
+    filed_from: Annotated[date, Query(alias="from")],
+    filed_to: Annotated[date, Query(alias="to")],
+    min_sample: Annotated[int, Query(ge=1, le=100000)] = 10,
+) -> list[dict[str, Any]]:
+    rows = units(projections.store, cohort_for(staff, filed_from, filed_to, None, all_units=True),
+                 min_sample)  # fmt: skip
+    if staff.role in UNIT_SCOPED_ROLES:
+        rows = [row for row in rows if row["unit_id"] in staff.unit_ids]
+    return rows
+
+
+@router.get(
+    "/timeseries",
+    response_model=list[BucketOut],
+    summary="Received and resolved per day, week or month (staff)",
+    description="`received`: complaints filed in the bucket; `resolved`: complaints first "
+    "resolved in the bucket. Weeks start on Monday; buckets are Asia/Jakarta dates.",
+)
+def get_timeseries(
+    staff: StaffMember,
+    projections: Projections,
+    filed_from: Annotated[date, Query(alias="from")],
+    filed_to: Annotated[date, Query(alias="to")],
+    interval: Interval = "day",
+    unit_id: Annotated[str | None, Query(max_length=63)] = None,
+) -> list[dict[str, Any]]:
+    return timeseries(projections.store, cohort_for(staff, filed_from, filed_to, unit_id), interval)
+
+
+@router.get(
+    "/aging",
+    response_model=AgingOut,
+    summary="Open backlog by age (staff)",
+    description="Open complaints (not resolved, closed, rejected or withdrawn) now, by whole "
+    "days since filing: 0-3, 4-7, 8-14, 15-30, 31-60, >60; also by category, channel and "
+    "maladministration type.",
+)
+def get_aging(
+    staff: StaffMember,
+    ledger: Ledger,
+    projections: Projections,
+    unit_id: Annotated[str | None, Query(max_length=63)] = None,
+) -> dict[str, Any]:
+    scoped_unit = unit_scope(staff, unit_id)
+    return aging(projections.store, scoped_unit, ledger.clock())

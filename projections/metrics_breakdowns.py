@@ -1,0 +1,128 @@
+"""Metrics broken down: per unit (ranked), over time, and the open backlog by age."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date, datetime, timedelta
+from typing import Any, Literal
+
+from projections.metrics_queries import FINISHED, Cohort, ratio
+from projections.store import ViewStore
+
+Interval = Literal["day", "week", "month"]
+AGE_BUCKETS = ((0, 3, "0-3"), (4, 7, "4-7"), (8, 14, "8-14"), (15, 30, "15-30"),
+               (31, 60, "31-60"), (61, None, ">60"))  # fmt: skip
+AGING_DIMENSIONS = ("category", "channel", "maladministration")
+_OPEN = f"status NOT IN ({', '.join(repr(status) for status in FINISHED)})"
+
+
+def units(store: ViewStore, cohort: Cohort, min_sample: int) -> list[dict[str, Any]]:
+    """One row per unit; units with at least ``min_sample`` complaints are ranked by
+    completion rate, then resolution on time, then volume."""
+    where, params = cohort.where()
+    rows = store.query(
+        "SELECT unit_id, COUNT(*), COUNT(resolved_at), SUM(resolution_on_time),"
+        " COUNT(triaged_at), SUM(triage_on_time), COUNT(responded_at), SUM(response_on_time)"
+        f" FROM complaint_facts WHERE {where} GROUP BY unit_id",
+        params,
+    )
+    table = [
+        {
+            "unit_id": unit_id,
+            "received": received,
+            "resolved": resolved,
+            "completion_rate": ratio(resolved, received),
+            "resolution_on_time_rate": ratio(resolved_on_time or 0, resolved),
+            "verify_on_time_rate": ratio(triaged_on_time or 0, triaged),
+            "response_on_time_rate": ratio(responded_on_time or 0, responded),
+            "rank": None,
+        }
+        for (unit_id, received, resolved, resolved_on_time, triaged, triaged_on_time,
+             responded, responded_on_time) in rows
+    ]  # fmt: skip
+    ranked = sorted(
+        (row for row in table if row["received"] >= min_sample),
+        key=lambda row: (
+            -(row["completion_rate"] or 0),
+            -(row["resolution_on_time_rate"] or 0),
+            -row["received"],
+            row["unit_id"],
+        ),
+    )
+    for rank, row in enumerate(ranked, start=1):
+        row["rank"] = rank
+    unranked = sorted((row for row in table if row["rank"] is None), key=lambda r: r["unit_id"])
+    return [*ranked, *unranked]
+
+
+def bucket_start(day: date, interval: Interval) -> date:
+    if interval == "week":
+        return day - timedelta(days=day.weekday())
+    if interval == "month":
+        return day.replace(day=1)
+    return day
+
+
+def timeseries(store: ViewStore, cohort: Cohort, interval: Interval) -> list[dict[str, Any]]:
+    """Complaints received and first resolved in each bucket of ``[from, to)``."""
+    unit_sql, unit_params = ("AND unit_id = ?", [cohort.unit_id]) if cohort.unit_id else ("", [])
+    bounds = [cohort.filed_from.isoformat(), cohort.filed_to.isoformat()]
+    received = store.query(
+        "SELECT filed_date, COUNT(*) FROM complaint_facts"
+        f" WHERE filed_date >= ? AND filed_date < ? {unit_sql} GROUP BY filed_date",
+        [*bounds, *unit_params],
+    )
+    resolved = store.query(
+        "SELECT resolved_date, COUNT(*) FROM complaint_facts"
+        f" WHERE resolved_date >= ? AND resolved_date < ? {unit_sql} GROUP BY resolved_date",
+        [*bounds, *unit_params],
+    )
+    counts: dict[date, Counter[str]] = {}
+    day = cohort.filed_from
+    while day < cohort.filed_to:
+        counts.setdefault(bucket_start(day, interval), Counter())
+        day += timedelta(days=1)
+    for name, rows in (("received", received), ("resolved", resolved)):
+        for day_text, count in rows:
+            counts[bucket_start(date.fromisoformat(day_text), interval)][name] += count
+    return [
+        {"bucket": bucket, "received": tally["received"], "resolved": tally["resolved"]}
+        for bucket, tally in sorted(counts.items())
+    ]
+
+
+def age_bucket(age_days: int) -> str:
+    for low, high, label in AGE_BUCKETS:
+        if age_days >= low and (high is None or age_days <= high):
+            return label
+    return AGE_BUCKETS[0][2]
+
+
+def aging(store: ViewStore, unit_id: str | None, now: datetime) -> dict[str, Any]:
+    """The open backlog now, by whole days since filing, overall and per dimension."""
+    unit_sql, params = ("AND unit_id = ?", [unit_id]) if unit_id else ("", [])
+    rows = store.query(
+        f"SELECT filed_at, {', '.join(AGING_DIMENSIONS)} FROM complaint_facts"
+        f" WHERE {_OPEN} {unit_sql}",
+        params,
+    )
+    now_micros = int(now.timestamp() * 1_000_000)
+    labels = [label for _, _, label in AGE_BUCKETS]
+    overall: Counter[str] = Counter()
+    by: dict[str, dict[str, Counter[str]]] = {dimension: {} for dimension in AGING_DIMENSIONS}
+    for filed_at, *values in rows:
+        label = age_bucket((now_micros - filed_at) // 86_400_000_000)
+        overall[label] += 1
+        for dimension, value in zip(AGING_DIMENSIONS, values, strict=True):
+            by[dimension].setdefault(value or "unclassified", Counter())[label] += 1
+    return {
+        "open": sum(overall.values()),
+        "buckets": {label: overall[label] for label in labels},
+        **{
+            f"by_{dimension}": {
+                value: {label: tally[label] for label in labels}
+                for value, tally in sorted(groups.items())
+            }
+            for dimension, groups in by.items()
+        },
+    }
