@@ -47,11 +47,11 @@ class ViewTransaction(ABC):
 
 class ViewStore(ABC):
     @abstractmethod
-    def transaction(self) -> Any:
+    def transaction(self, write: bool = True) -> Any:
         """A context manager giving a ViewTransaction, committed on a clean exit."""
 
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
-        with self.transaction() as tx:
+        with self.transaction(write=False) as tx:
             rows: list[Row] = tx.query(sql, params)
             return rows
 
@@ -112,9 +112,10 @@ class SQLiteViewStore(ViewStore):
         return connection
 
     @contextmanager
-    def transaction(self) -> Iterator[ViewTransaction]:
+    def transaction(self, write: bool = True) -> Iterator[ViewTransaction]:
         connection = self._connection()
-        connection.execute("BEGIN IMMEDIATE")
+        # Writers take the lock up front (no upgrade deadlocks); readers never block them.
+        connection.execute("BEGIN IMMEDIATE" if write else "BEGIN")
         try:
             yield _SQLiteTransaction(connection)
         except BaseException:
@@ -151,7 +152,7 @@ class PostgresViewStore(ViewStore):
         )
 
     @contextmanager
-    def transaction(self) -> Iterator[ViewTransaction]:
+    def transaction(self, write: bool = True) -> Iterator[ViewTransaction]:
         with self._pool.connection() as connection, connection.transaction():
             yield _PostgresTransaction(connection)
 

@@ -131,7 +131,8 @@ def _decode_cursor(cursor: str, sort: str) -> tuple[Any, str]:
         cursor_sort, value, last_id = orjson.loads(base64.urlsafe_b64decode(cursor.encode()))
     except (ValueError, TypeError) as error:
         raise InvalidCursorError("The cursor is not one this API gave out.") from error
-    if cursor_sort != sort or not isinstance(value, int) or not isinstance(last_id, str):
+    in_range = isinstance(value, int) and -(2**63) <= value < 2**63  # a BIGINT, as stored
+    if cursor_sort != sort or not in_range or not isinstance(last_id, str):
         raise InvalidCursorError("The cursor belongs to another sort order or is damaged.")
     return value, last_id
 

@@ -117,9 +117,14 @@ def projections_status(settings: Settings, _args: argparse.Namespace) -> int:
 def projections_rebuild(settings: Settings, args: argparse.Namespace) -> int:
     ledger = build_ledger(settings)
     host = build_projection_host(settings, ledger)
-    applied = host.runner(args.name).rebuild(progress_bar(f"rebuilding {args.name}"))
-    print(f"rebuilt {args.name} from {applied} events")
-    host.stop()
+    try:
+        runner = host.runner(args.name)
+        applied = runner.rebuild(progress_bar(f"rebuilding {args.name}"))
+        position = runner.status().position
+        print(f"rebuilt {args.name} from {applied} events, up to log position {position}")
+    finally:
+        host.stop()
+        ledger.close()
     return 0
 
 
