@@ -35,6 +35,11 @@ class Settings(BaseSettings):
         description="Extra days off (cuti bersama...), comma-separated ISO dates.",
     )
     postgres_pool_size: int = 5
+    skm_element_set: str = Field(
+        default="permenpanrb-14-2017",
+        description="The SKM element set surveys use: permenpanrb-14-2017 (nine elements) "
+        "or kep-25-m-pan-2-2004 (fourteen).",
+    )
     projections_in_process: bool | None = Field(
         default=None,
         description="Run the projections inside the server. Unset: yes on SQLite; on "

@@ -22,6 +22,7 @@ from domain.errors import (
     StaleVersionError,
 )
 from domain.sla import DeadlineKind, SlaPolicy
+from domain.survey import RespondentProfile, SurveyResponse
 from domain.tracking import (
     TrackingIndex,
     format_tracking_number,
@@ -52,7 +53,7 @@ _ENUMS = (
     values.Maladministration, values.ResolutionOutcome, values.Role,
     values.CloseReason, values.WithdrawReason, DeadlineKind,
 )  # fmt: skip
-_VALUE_OBJECTS = (values.Actor, values.Location, values.Complainant, SlaPolicy)
+_VALUE_OBJECTS = (values.Actor, values.Location, values.Complainant, SlaPolicy, RespondentProfile)
 
 
 class ComplaintLedger(Application[UUID]):
@@ -108,6 +109,21 @@ class ComplaintLedger(Application[UUID]):
 
     def list_units(self) -> list[dict[str, Any]]:
         return [self.get_unit(unit_id) for unit_id in self._unit_directory().unit_ids]
+
+    def record_survey_response(
+        self, unit_id: str, element_set: str, scores: list[int], profile: RespondentProfile
+    ) -> UUID:
+        self._load_unit(unit_id)
+        response = SurveyResponse.record(
+            id=uuid4(),
+            unit_id=unit_id,
+            element_set=element_set,
+            scores=scores,
+            profile=profile,
+            at=self.clock(),
+        )
+        self.save(response)
+        return response.id
 
     def unit_policy(self, unit_id: str) -> SlaPolicy:
         """Units never change once registered, so their policy is kept after one read."""

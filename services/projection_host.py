@@ -12,6 +12,7 @@ from domain.errors import NotFoundError
 from projections.complaints import ComplaintsProjection
 from projections.metrics import MetricsProjection
 from projections.runner import Projection, ProjectionRunner
+from projections.skm import SkmProjection
 from projections.store import PostgresViewStore, SQLiteViewStore, ViewStore
 from services.ledger import ComplaintLedger
 
@@ -19,7 +20,7 @@ log = logging.getLogger("aduan.projections")
 
 
 def all_projections(calendar: WorkingCalendar) -> list[Projection]:
-    return [ComplaintsProjection(), MetricsProjection(calendar)]
+    return [ComplaintsProjection(), MetricsProjection(calendar), SkmProjection(calendar)]
 
 
 def open_view_store(sqlite_file: Path | None, postgres_url: str) -> ViewStore:

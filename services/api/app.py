@@ -13,7 +13,15 @@ from infra.event_store import sqlite_path
 from infra.settings import Settings
 from services.api.body_limit import BodyLimitMiddleware
 from services.api.errors import install_error_handlers
-from services.api.routes import complaints, metrics, projections, queue, track, units
+from services.api.routes import (
+    complaints,
+    metrics,
+    projections,
+    queue,
+    surveys,
+    track,
+    units,
+)
 from services.composition import (
     build_ledger,
     build_projection_host,
@@ -42,6 +50,7 @@ def create_app(settings: Settings, clock: Clock = system_clock) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         ledger = build_ledger(settings, clock)
         projections = build_projection_host(settings, ledger)
+        app.state.settings = settings
         app.state.ledger = ledger
         app.state.projections = projections
         app.state.token_issuer = build_token_issuer(settings)
@@ -65,7 +74,7 @@ def create_app(settings: Settings, clock: Clock = system_clock) -> FastAPI:
     )
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     install_error_handlers(app)
-    routers = (queue, complaints, track, units, projections, metrics)
+    routers = (queue, complaints, track, units, surveys, projections, metrics)
     for module in routers:
         app.include_router(module.router)
     return app

@@ -9,6 +9,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from domain.errors import ForbiddenError
 from domain.values import Role
+from infra.settings import Settings
 from services.api.errors import AuthenticationRequiredError
 from services.auth import TokenIssuer
 from services.ledger import ComplaintLedger
@@ -78,3 +79,11 @@ def get_projections(request: Request) -> ProjectionHost:
 
 
 Projections = Annotated[ProjectionHost, Depends(get_projections)]
+
+
+def get_settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+AppSettings = Annotated[Settings, Depends(get_settings)]

@@ -75,6 +75,7 @@ def test_status_prints_each_projection_with_position_log_end_and_lag(
     assert status_table(capsys.readouterr().out) == {
         "complaints": (log_end, log_end, 0),
         "metrics": (0, log_end, log_end),
+        "skm": (0, log_end, log_end),
     }
 
 
@@ -125,4 +126,5 @@ def test_status_on_an_empty_store_shows_nothing_behind(
     assert status_table(capsys.readouterr().out) == {
         "complaints": (0, 0, 0),
         "metrics": (0, 0, 0),
+        "skm": (0, 0, 0),
     }
