@@ -1,0 +1,75 @@
+"""The satisfaction survey over HTTP: responses in, the unit's SKM out."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi.testclient import TestClient
+
+WORKED_EXAMPLE = (
+    [3, 3, 2, 4, 3, 3, 4, 2, 3],
+    [4, 3, 3, 4, 3, 3, 4, 2, 3],
+    [3, 3, 3, 4, 3, 3, 3, 2, 3],
+)
+
+
+def skm(client: TestClient, **params: Any) -> Any:
+    client.app.state.projections.catch_up()  # type: ignore[attr-defined]
+    query = {"from": "2026-11-01", "to": "2026-12-01", **params}
+    return client.get("/v1/units/disdukcapil/skm", params=query)
+
+
+def test_responses_give_the_worked_example_index_and_grade(
+    client: TestClient, units: list[str]
+) -> None:
+    for scores in WORKED_EXAMPLE:
+        body = {"scores": scores, "profile": {"sex": "perempuan", "age_band": "25-34"}}
+        response = client.post("/v1/units/disdukcapil/survey-responses", json=body)
+        assert response.status_code == 201
+    report = skm(client, service_users=100)
+    assert report.status_code == 200
+    body = report.json()
+    assert body["responses"] == 3
+    assert body["index"] == 3.0741
+    assert body["converted_index"] == 76.85
+    assert (body["grade"], body["grade_meaning"]) == ("B", "baik")
+    assert body["elements"][0] == {"element": "persyaratan", "average": 3.3333, "weight": 1 / 9}
+    assert (body["required_sample"], body["sample_sufficient"]) == (80, False)
+
+
+def test_a_period_without_responses_has_no_index(client: TestClient, units: list[str]) -> None:
+    body = skm(client).json()
+    assert body["responses"] == 0
+    assert body["index"] is None
+    assert body["grade"] is None
+    assert body["sample_sufficient"] is None
+
+
+def test_responses_outside_the_period_are_not_counted(client: TestClient, units: list[str]) -> None:
+    client.post("/v1/units/disdukcapil/survey-responses", json={"scores": [4] * 9})
+    assert skm(client, **{"from": "2026-12-01", "to": "2027-01-01"}).json()["responses"] == 0
+    assert skm(client).json()["responses"] == 1
+
+
+def test_wrong_number_of_scores_is_422(client: TestClient, units: list[str]) -> None:
+    response = client.post("/v1/units/disdukcapil/survey-responses", json={"scores": [3] * 8})
+    assert response.status_code == 422
+    assert response.json()["field"] == "scores"
+
+
+def test_a_score_of_five_is_422_naming_it(client: TestClient, units: list[str]) -> None:
+    response = client.post("/v1/units/disdukcapil/survey-responses", json={"scores": [5] * 9})
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"].startswith("body.scores")
+
+
+def test_unknown_unit_is_404(client: TestClient, units: list[str]) -> None:
+    response = client.post("/v1/units/nowhere/survey-responses", json={"scores": [3] * 9})
+    assert response.status_code == 404
+    assert client.get("/v1/units/nowhere/skm?from=2026-01-01&to=2027-01-01").status_code == 404
+
+
+def test_period_must_run_forward(client: TestClient, units: list[str]) -> None:
+    response = skm(client, **{"from": "2026-12-01", "to": "2026-11-01"})
+    assert response.status_code == 422
+    assert response.json()["field"] == "to"
