@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
+from eventsourcing.persistence import Notification
 from eventsourcing.utils import get_topic
 
 from domain.complaint import Complaint
@@ -18,6 +19,7 @@ from domain.errors import ConcurrentUpdateError
 from services.ledger import ComplaintLedger
 
 COMPLAINT_TOPIC_PREFIX = get_topic(Complaint) + "."
+FILED_TOPIC = get_topic(Complaint.Filed)  # type: ignore[attr-defined]
 READ_BATCH = 1000
 
 
@@ -72,10 +74,19 @@ class DeadlineWatch:
                 self._position, READ_BATCH, inclusive_of_start=False
             )
             for notification in batch:
-                if notification.topic.startswith(COMPLAINT_TOPIC_PREFIX):
+                if notification.topic == FILED_TOPIC:
+                    self._learn_filing(notification)
+                elif notification.topic.startswith(COMPLAINT_TOPIC_PREFIX):
                     self._stale.add(UUID(str(notification.originator_id)))
             if len(batch) < READ_BATCH:
                 if batch:
                     self._position = batch[-1].id
                 return
             self._position = batch[-1].id
+
+    def _learn_filing(self, notification: Notification) -> None:
+        """A new complaint runs all its filing clocks and has missed none: its next due
+        moment is the earliest of them, read from the event without loading the complaint."""
+        filed = self._ledger.mapper.to_domain_event(notification)
+        complaint_id = UUID(str(notification.originator_id))
+        self._next_due[complaint_id] = min(vars(filed)["deadlines"].values())

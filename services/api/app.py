@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, suppress
@@ -57,6 +58,7 @@ def create_app(settings: Settings, clock: Clock = system_clock) -> FastAPI:
         if projections_run_in_process(settings):
             projections.start(by_subscription=sqlite_path(settings.database_url) is None)
         ticker = asyncio.create_task(_run_clock(DeadlineWatch(ledger), clock, settings))
+        gc.freeze()  # what start-up built lives as long as the app: keep it out of collections
         try:
             yield
         finally:

@@ -19,12 +19,12 @@ from services.projection_host import ProjectionHost
 bearer = HTTPBearer(auto_error=False, description="A staff token from `aduan token`.")
 
 
-def get_ledger(request: Request) -> ComplaintLedger:
+async def get_ledger(request: Request) -> ComplaintLedger:
     ledger: ComplaintLedger = request.app.state.ledger
     return ledger
 
 
-def get_principal(
+async def get_principal(
     request: Request,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
     access_token: Annotated[
@@ -44,7 +44,7 @@ def get_principal(
     return None
 
 
-def require_principal(
+async def require_principal(
     principal: Annotated[Principal, Depends(get_principal)],
 ) -> Principal:
     if principal is None:
@@ -54,13 +54,13 @@ def require_principal(
     return principal
 
 
-def require_staff(principal: Annotated[Principal, Depends(require_principal)]) -> Staff:
+async def require_staff(principal: Annotated[Principal, Depends(require_principal)]) -> Staff:
     if not isinstance(principal, Staff):
         raise ForbiddenError("Only staff may do this; send a staff bearer token.")
     return principal
 
 
-def require_admin(principal: Annotated[Principal, Depends(require_principal)]) -> Staff:
+async def require_admin(principal: Annotated[Principal, Depends(require_principal)]) -> Staff:
     if not isinstance(principal, Staff) or principal.role is not Role.ADMIN:
         raise ForbiddenError("Only an admin may do this.")
     return principal
@@ -73,7 +73,7 @@ Admin = Annotated[Staff, Depends(require_admin)]
 StaffMember = Annotated[Staff, Depends(require_staff)]
 
 
-def get_projections(request: Request) -> ProjectionHost:
+async def get_projections(request: Request) -> ProjectionHost:
     host: ProjectionHost = request.app.state.projections
     return host
 
@@ -81,7 +81,7 @@ def get_projections(request: Request) -> ProjectionHost:
 Projections = Annotated[ProjectionHost, Depends(get_projections)]
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 
