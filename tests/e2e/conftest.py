@@ -15,6 +15,17 @@ from infra.settings import Settings
 from services.api.app import create_app
 from tests.support import MutableClock
 
+CLI_SECRET = "cli-test-secret-" + "y" * 32
+
+
+@pytest.fixture
+def cli_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
+    """The environment the aduan command reads: a fresh SQLite file and a known key."""
+    database_url = f"sqlite:///{tmp_path}/cli.db"
+    monkeypatch.setenv("ADUAN_DATABASE_URL", database_url)
+    monkeypatch.setenv("ADUAN_SECRET_KEY", CLI_SECRET)
+    return Settings(database_url=database_url, secret_key=CLI_SECRET)
+
 
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:

@@ -21,19 +21,10 @@ from services.commands import RequestInfo
 from services.composition import build_ledger
 from services.filing import Filing
 from services.principals import Staff
+from tests.e2e.conftest import CLI_SECRET as SECRET
 
 ADMIN = Actor("admin-test", Role.ADMIN)
 COORDINATOR = Staff("co", Role.COORDINATOR)
-
-SECRET = "cli-test-secret-" + "y" * 32
-
-
-@pytest.fixture
-def cli_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
-    database_url = f"sqlite:///{tmp_path}/cli.db"
-    monkeypatch.setenv("ADUAN_DATABASE_URL", database_url)
-    monkeypatch.setenv("ADUAN_SECRET_KEY", SECRET)
-    return Settings(database_url=database_url, secret_key=SECRET)
 
 
 def test_token_prints_a_signed_officer_token(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
@@ -18,17 +17,8 @@ from services.ledger import ComplaintLedger
 from services.principals import Staff
 from tests.view_support import dump_views
 
-SECRET = "cli-test-secret-" + "z" * 32
 ADMIN = Actor("admin-test", Role.ADMIN)
 COORDINATOR = Staff("co", Role.COORDINATOR)
-
-
-@pytest.fixture
-def cli_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
-    database_url = f"sqlite:///{tmp_path}/cli.db"
-    monkeypatch.setenv("ADUAN_DATABASE_URL", database_url)
-    monkeypatch.setenv("ADUAN_SECRET_KEY", SECRET)
-    return Settings(database_url=database_url, secret_key=SECRET)
 
 
 @pytest.fixture
