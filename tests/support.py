@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from services.filing import ComplainantIn, Filing
+from services.ledger import ComplaintLedger
 
 START = datetime(2026, 11, 23, 3, tzinfo=UTC)  # Monday 10:00 in Jakarta
 
@@ -24,3 +28,15 @@ class MutableClock:
 
     def advance(self, delta: timedelta) -> None:
         self._now += delta
+
+
+def file_complaint(ledger: ComplaintLedger, **overrides: Any) -> dict[str, Any]:
+    """File a sample complaint (to Disdukcapil, with a named complainant) straight on a ledger."""
+    details: dict[str, Any] = {
+        "unit_id": "disdukcapil",
+        "title": "KTP-el belum jadi",
+        "description": "Sudah tiga bulan KTP-el saya belum dicetak.",
+        "complainant": ComplainantIn(name="Siti Aminah", phone="081234567890"),
+        **overrides,
+    }
+    return ledger.file(Filing(**details), None)

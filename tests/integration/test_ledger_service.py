@@ -18,9 +18,9 @@ from domain.errors import (
 from domain.sla import SlaPolicy
 from domain.values import Actor, ResolutionOutcome, Role, Status
 from services.commands import Command, Feedback, Forward, Resolve, Respond, Verify
-from services.filing import ComplainantIn, Filing
 from services.ledger import ComplaintLedger
 from services.principals import ComplainantKey, Principal, Staff
+from tests.support import file_complaint
 
 if TYPE_CHECKING:  # fixtures' types, for annotations only: conftest is not imported
     from tests.conftest import MakeLedger, MutableClock
@@ -43,17 +43,6 @@ def units(ledger: ComplaintLedger) -> list[str]:
     for unit_id, name in (("disdukcapil", "Disdukcapil"), ("rsud", "RSUD dr. Slamet")):
         ledger.register_unit(ADMIN, unit_id, name, None, SlaPolicy())
     return ["disdukcapil", "rsud"]
-
-
-def file_complaint(ledger: ComplaintLedger, **overrides: Any) -> dict[str, Any]:
-    details: dict[str, Any] = {
-        "unit_id": "disdukcapil",
-        "title": "KTP-el belum jadi",
-        "description": "Sudah tiga bulan KTP-el saya belum dicetak.",
-        "complainant": ComplainantIn(name="Siti Aminah", phone="081234567890"),
-        **overrides,
-    }
-    return ledger.file(Filing(**details), None)
 
 
 def file_and_route(ledger: ComplaintLedger, **overrides: Any) -> dict[str, Any]:

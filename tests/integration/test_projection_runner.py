@@ -37,11 +37,10 @@ from infra.settings import Settings
 from projections import runner as runner_module
 from projections.complaints import NO_DEADLINE, micros
 from services import commands
-from services.filing import ComplainantIn, Filing
 from services.ledger import ComplaintLedger
 from services.principals import ComplainantKey, Principal, Staff
 from services.projection_host import ProjectionHost, open_view_store
-from tests.support import MutableClock
+from tests.support import MutableClock, file_complaint
 from tests.view_support import complaint_rows, dump_views, expected_row, wait_until
 
 if TYPE_CHECKING:  # fixtures' types, for annotations only: conftest is not imported
@@ -88,17 +87,6 @@ def register_units(ledger: ComplaintLedger) -> None:
         ledger.register_unit(ADMIN, unit_id, unit_id.upper(), None, SlaPolicy())
 
 
-def file(ledger: ComplaintLedger, **overrides: Any) -> dict[str, Any]:
-    details: dict[str, Any] = {
-        "unit_id": "disdukcapil",
-        "title": "KTP-el belum jadi",
-        "description": "Sudah tiga bulan KTP-el saya belum dicetak.",
-        "complainant": ComplainantIn(name="Siti Aminah", phone="081234567890"),
-        **overrides,
-    }
-    return ledger.file(Filing(**details), None)
-
-
 def act(
     ledger: ComplaintLedger, filed: dict[str, Any], *steps: tuple[Principal, commands.Command]
 ) -> None:
@@ -116,12 +104,14 @@ def play_fixed_history(
 ) -> list[UUID]:
     """Every kind of complaint event, on six complaints, caught up at several points."""
     full, paused, rejected, withdrawn, neglected, lapsed = (
-        file(ledger, category="adminduk"),
-        file(ledger, unit_id="rsud", channel=Channel.SMS, kind=Kind.ASPIRASI, anonymous=True),
-        file(ledger, title="Iklan obat", confidential=True),
-        file(ledger),
-        file(ledger, unit_id="rsud"),
-        file(ledger, channel=Channel.PHONE),
+        file_complaint(ledger, category="adminduk"),
+        file_complaint(
+            ledger, unit_id="rsud", channel=Channel.SMS, kind=Kind.ASPIRASI, anonymous=True
+        ),
+        file_complaint(ledger, title="Iklan obat", confidential=True),
+        file_complaint(ledger),
+        file_complaint(ledger, unit_id="rsud"),
+        file_complaint(ledger, channel=Channel.PHONE),
     )
     catch_up()
     full_key = ComplainantKey(full["access_token"])
@@ -185,17 +175,17 @@ def assert_incremental_equals_rebuild_equals_aggregates(
 def test_catch_up_applies_every_complaint_event_and_each_row_matches_its_complaint(
     ledger: ComplaintLedger, make_host: MakeHost, units: tuple[str, ...]
 ) -> None:
-    submitted = file(ledger)
-    verified = file(ledger, category="adminduk")
+    submitted = file_complaint(ledger)
+    verified = file_complaint(ledger, category="adminduk")
     act(ledger, verified, (COORDINATOR, commands.Verify(category="kependudukan")))
-    forwarded = file(ledger)
+    forwarded = file_complaint(ledger)
     act(
         ledger,
         forwarded,
         (COORDINATOR, commands.Verify()),
         (COORDINATOR, commands.Forward(unit_id="rsud")),
     )
-    answered = file(ledger, category="kesehatan")
+    answered = file_complaint(ledger, category="kesehatan")
     act(
         ledger,
         answered,
@@ -203,7 +193,7 @@ def test_catch_up_applies_every_complaint_event_and_each_row_matches_its_complai
         (COORDINATOR, commands.Forward(unit_id="disdukcapil")),
         (OFFICER, commands.Respond(message="Sedang kami periksa.")),
     )
-    waiting = file(ledger)
+    waiting = file_complaint(ledger)
     act(ledger, waiting, (COORDINATOR, commands.RequestInfo(questions="Nomor KK?")))
     host = make_host(ledger)
 
@@ -230,7 +220,7 @@ def test_status_reports_position_log_end_and_lag_before_and_after_catching_up(
     ledger: ComplaintLedger, make_host: MakeHost, units: tuple[str, ...]
 ) -> None:
     for _ in range(3):
-        file(ledger)
+        file_complaint(ledger)
     host = make_host(ledger)
     log_end = ledger.recorder.max_notification_id()
     assert log_end
@@ -238,7 +228,7 @@ def test_status_reports_position_log_end_and_lag_before_and_after_catching_up(
     before = {name: runner.status() for name, runner in host.runners.items()}
     host.catch_up()
     after = {name: runner.status() for name, runner in host.runners.items()}
-    file(ledger)  # a filing writes two events: the complaint's and its tracking number's
+    file_complaint(ledger)  # a filing writes two events: the complaint's and its tracking number's
     behind = {name: runner.status() for name, runner in host.runners.items()}
 
     assert set(before) == {"complaints", "metrics", "skm"}
@@ -282,7 +272,7 @@ def test_rebuilding_one_view_leaves_the_other_as_it_was(
     ledger: ComplaintLedger, make_host: MakeHost, units: tuple[str, ...]
 ) -> None:
     host = make_host(ledger)
-    file(ledger)
+    file_complaint(ledger)
     host.runner("metrics").catch_up()
     metrics_before = host.runner("metrics").status()
 
@@ -300,13 +290,13 @@ def test_restarted_host_resumes_from_its_position_and_applies_nothing_twice(
     units: tuple[str, ...],
 ) -> None:
     first = make_host(ledger)
-    early = [file(ledger) for _ in range(3)]
+    early = [file_complaint(ledger) for _ in range(3)]
     act(ledger, early[0], (COORDINATOR, commands.Verify()))
     first.catch_up()
     position_at_stop = first.runner("complaints").status().position
     first.stop()
     clock.advance(timedelta(hours=2))
-    late = [file(ledger, unit_id="rsud") for _ in range(2)]
+    late = [file_complaint(ledger, unit_id="rsud") for _ in range(2)]
     act(ledger, early[0], (COORDINATOR, commands.Forward(unit_id="rsud")))
     act(ledger, early[1], (COORDINATOR, commands.Reject(reason=RejectReason.UNCLEAR)))
 
@@ -335,7 +325,7 @@ def test_following_the_log_picks_up_new_events_by_polling_or_subscription(
     """SQLite is followed by polling, PostgreSQL by its LISTEN/NOTIFY subscription."""
     host = make_host(ledger)
     host.start(by_subscription=sqlite_path(store_url) is None)
-    filed = file(ledger)
+    filed = file_complaint(ledger)
     act(ledger, filed, (COORDINATOR, commands.Verify()))
 
     def verified_in_view() -> bool:
@@ -343,7 +333,7 @@ def test_following_the_log_picks_up_new_events_by_polling_or_subscription(
         return row is not None and (row["status"], row["version"]) == ("verified", 2)
 
     assert wait_until(verified_in_view), complaint_rows(host.store)
-    later = file(ledger, unit_id="rsud")
+    later = file_complaint(ledger, unit_id="rsud")
 
     assert wait_until(lambda: str(later["id"]) in complaint_rows(host.store))
     assert wait_until(lambda: all(r.status().lag == 0 for r in host.runners.values()))
@@ -473,7 +463,7 @@ def play_step(
     name = step[0]
     if name == "file":
         _, unit_id, channel, category = step
-        filed.append(file(ledger, unit_id=unit_id, channel=channel, category=category))
+        filed.append(file_complaint(ledger, unit_id=unit_id, channel=channel, category=category))
     elif name in ("act", "next") and filed:
         complaint = filed[step[1] % len(filed)]
         move = step[2] if name == "act" else next_move(ledger, complaint["id"], step[2])
