@@ -8,6 +8,7 @@ from typing import Any
 from fastapi.testclient import TestClient
 
 from domain.values import Role
+from services.api.schemas import FiledComplaintOut
 
 Headers = Callable[..., dict[str, str]]
 
@@ -175,3 +176,12 @@ def test_staff_filing_on_behalf_records_the_staff_member(
     history = client.get(f"/v1/complaints/{filed['id']}/history", headers=staff).json()
     assert history[0]["actor"] == {"id": "rina", "role": "coordinator"}
     assert history[0]["data"]["channel"] == "phone"
+
+
+def test_filing_response_is_exactly_its_documented_schema(
+    client: TestClient, units: list[str], filing: Callable[..., dict[str, Any]]
+) -> None:
+    body = filing(location={"address": "Jl. Ahmad Yani 1", "latitude": -7.2, "longitude": 107.9},
+                  incident_date="2026-11-20")  # fmt: skip
+    filed = client.post("/v1/complaints", json=body).json()
+    assert FiledComplaintOut.model_validate(filed).model_dump(mode="json") == filed

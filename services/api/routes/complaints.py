@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Annotated, Any
 from uuid import UUID
 
+import orjson
 from fastapi import APIRouter, Body, Header, Response, status
 
 from domain.errors import RuleViolationError
@@ -61,13 +62,16 @@ def parse_if_match(value: str | None) -> int | None:
     response_model=FiledComplaintOut,
     summary="File a complaint (public)",
 )
-def file_complaint(
-    filing: Filing, ledger: Ledger, principal: OptionalPrincipal, response: Response
-) -> dict[str, Any]:
+def file_complaint(filing: Filing, ledger: Ledger, principal: OptionalPrincipal) -> Response:
     filed = ledger.file(filing, principal)
-    response.headers["ETag"] = etag(filed["version"])
-    response.headers["Location"] = f"/v1/complaints/{filed['id']}"
-    return filed
+    # The hot path: the ledger's view is already exactly FiledComplaintOut, so it is
+    # serialised once with orjson instead of being validated again.
+    return Response(
+        orjson.dumps(filed, option=orjson.OPT_UTC_Z),
+        status_code=status.HTTP_201_CREATED,
+        media_type="application/json",
+        headers={"ETag": etag(filed["version"]), "Location": f"/v1/complaints/{filed['id']}"},
+    )
 
 
 @router.get("/{complaint_id}", response_model=ComplaintOut, summary="Read a complaint")
