@@ -12,12 +12,18 @@ from uuid import uuid4
 
 import psycopg
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from domain.calendar import WorkingCalendar
 from infra.event_store import persistence_env
 from infra.settings import Settings
 from services.ledger import Clock, ComplaintLedger
 from tests.support import MutableClock
+
+# In CI every run explores the same examples, so a result never depends on the draw;
+# elsewhere each run explores new ones.
+hypothesis_settings.register_profile("ci", derandomize=True, print_blob=True)
+hypothesis_settings.load_profile("ci" if os.environ.get("CI") else "default")
 
 DEFAULT_TEST_POSTGRES_URL = "postgresql://aduan:aduan@127.0.0.1:5432/aduan_test"
 
