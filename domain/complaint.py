@@ -105,9 +105,6 @@ class Complaint(Aggregate):
     def active_deadlines(self) -> dict[DeadlineKind, datetime]:
         return active_deadlines(self)
 
-    def is_overdue(self, now: datetime) -> bool:
-        return any(due <= now for due in self.active_deadlines().values())
-
     def next_time_due(self) -> datetime | None:
         """The next moment at which apply_time would record or move something."""
         return min(

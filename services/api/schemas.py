@@ -112,8 +112,3 @@ class UnitOut(BaseModel):
     name: str
     parent_id: str | None
     sla: SlaPolicyIn
-
-
-class ErrorOut(BaseModel):
-    code: str
-    message: str
