@@ -24,6 +24,7 @@ from services.composition import (
 )
 from services.deadline_watch import DeadlineWatch
 from services.progress import progress_bar
+from services.promises import PromiseDesk
 
 CLI_ACTOR = Actor(id="cli", role=Role.ADMIN)
 
@@ -67,9 +68,14 @@ def tick(settings: Settings, _args: argparse.Namespace) -> int:
     watch = DeadlineWatch(ledger)
 
     report = watch.tick(system_clock(), progress_bar("applying deadlines"))
+    host = build_projection_host(settings, ledger)
+    host.catch_up()
+    missed = PromiseDesk(ledger).mark_missed(host.store)
+    host.stop()
     print(
         f"{report.complaints_checked} complaints due, {report.complaints_changed} changed, "
-        f"{report.events_recorded} events recorded, {report.conflicts} conflicts"
+        f"{report.events_recorded} events recorded, {report.conflicts} conflicts; "
+        f"{missed} promises missed"
     )
     return 0
 

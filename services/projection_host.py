@@ -11,6 +11,7 @@ from domain.calendar import WorkingCalendar
 from domain.errors import NotFoundError
 from projections.complaints import ComplaintsProjection
 from projections.metrics import MetricsProjection
+from projections.promises import PromisesProjection
 from projections.runner import Projection, ProjectionRunner
 from projections.skm import SkmProjection
 from projections.store import PostgresViewStore, SQLiteViewStore, ViewStore
@@ -20,7 +21,12 @@ log = logging.getLogger("aduan.projections")
 
 
 def all_projections(calendar: WorkingCalendar) -> list[Projection]:
-    return [ComplaintsProjection(), MetricsProjection(calendar), SkmProjection(calendar)]
+    return [
+        ComplaintsProjection(),
+        MetricsProjection(calendar),
+        SkmProjection(calendar),
+        PromisesProjection(),
+    ]
 
 
 def open_view_store(sqlite_file: Path | None, postgres_url: str) -> ViewStore:

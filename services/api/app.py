@@ -18,6 +18,7 @@ from services.api.routes import (
     complaints,
     metrics,
     projections,
+    promises,
     queue,
     surveys,
     track,
@@ -32,6 +33,8 @@ from services.composition import (
 )
 from services.deadline_watch import DeadlineWatch
 from services.ledger import Clock
+from services.projection_host import ProjectionHost
+from services.promises import PromiseDesk
 
 log = logging.getLogger("aduan.clock")
 
@@ -57,7 +60,9 @@ def create_app(settings: Settings, clock: Clock = system_clock) -> FastAPI:
         app.state.token_issuer = build_token_issuer(settings)
         if projections_run_in_process(settings):
             projections.start(by_subscription=sqlite_path(settings.database_url) is None)
-        ticker = asyncio.create_task(_run_clock(DeadlineWatch(ledger), clock, settings))
+        ticker = asyncio.create_task(
+            _run_clock(DeadlineWatch(ledger), PromiseDesk(ledger), projections, clock, settings)
+        )
         gc.freeze()  # what start-up built lives as long as the app: keep it out of collections
         try:
             yield
@@ -76,19 +81,28 @@ def create_app(settings: Settings, clock: Clock = system_clock) -> FastAPI:
     )
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     install_error_handlers(app)
-    routers = (queue, complaints, track, units, surveys, projections, metrics)
+    routers = (queue, complaints, track, units, surveys, promises, projections, metrics)
     for module in routers:
         app.include_router(module.router)
     return app
 
 
-async def _run_clock(watch: DeadlineWatch, clock: Clock, settings: Settings) -> None:
+async def _run_clock(
+    watch: DeadlineWatch,
+    promises: PromiseDesk,
+    projections: ProjectionHost,
+    clock: Clock,
+    settings: Settings,
+) -> None:
     """Apply time-based moves periodically; one failed tick is logged and retried later."""
     while True:
         try:
             report = await asyncio.to_thread(watch.tick, clock())
             if report.events_recorded:
                 log.info("clock: %s", report)
+            missed = await asyncio.to_thread(promises.mark_missed, projections.store)
+            if missed:
+                log.info("clock: %d promises missed", missed)
         except Exception:  # a failing tick must not stop the server's clock
             log.exception("clock tick failed; retrying in %ss", settings.tick_seconds)
         await asyncio.sleep(settings.tick_seconds)

@@ -138,3 +138,22 @@ def test_raw_bytes_and_odd_authorization_never_500(
         headers={b"content-type": b"application/json", b"Authorization": authorization},
     )
     assert_handled(response)
+
+
+PROMISE_FIELDS = [
+    "unit_id", "title", "commitment", "due_date", "answers_categories",
+    "answers_skm_elements", "signed_by", "note", "evidence", "kept",
+]  # fmt: skip
+
+
+@FUZZ
+@given(
+    body=st.dictionaries(st.sampled_from(PROMISE_FIELDS), json_values, max_size=7),
+    action=st.sampled_from(["", "/sign", "/publish", "/progress", "/fulfil", "/verify"]),
+    who=st.integers(0, 4),
+)
+def test_random_promise_requests_never_500(
+    world: dict[str, Any], body: dict[str, Any], action: str, who: int
+) -> None:
+    url = "/v1/promises" + ("/00000000-0000-4000-8000-000000000000" + action if action else "")
+    assert_handled(world["client"].post(url, json=body, headers=world["headers"][who]))

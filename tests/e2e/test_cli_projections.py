@@ -66,6 +66,7 @@ def test_status_prints_each_projection_with_position_log_end_and_lag(
         "complaints": (log_end, log_end, 0),
         "metrics": (0, log_end, log_end),
         "skm": (0, log_end, log_end),
+        "promises": (0, log_end, log_end),
     }
 
 
@@ -117,4 +118,5 @@ def test_status_on_an_empty_store_shows_nothing_behind(
         "complaints": (0, 0, 0),
         "metrics": (0, 0, 0),
         "skm": (0, 0, 0),
+        "promises": (0, 0, 0),
     }

@@ -1,0 +1,131 @@
+"""Improvement promises per unit, and the share each unit kept on time."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+from uuid import UUID
+
+import orjson
+from eventsourcing.utils import get_topic
+
+from domain.promise import ImprovementPromise, PromiseStatus
+from projections.store import ViewStore, ViewTransaction
+
+STATUS_BY_EVENT = {
+    "Signed": PromiseStatus.SIGNED,
+    "Published": PromiseStatus.PUBLISHED,
+    "Fulfilled": PromiseStatus.FULFILLED,
+    "Missed": PromiseStatus.MISSED,
+}
+PUBLIC_STATUSES = (PromiseStatus.PUBLISHED, PromiseStatus.FULFILLED, PromiseStatus.MISSED)
+_EVENTS = ("Drafted", *STATUS_BY_EVENT, "ProgressNoted", "Verified")
+COLUMNS = (
+    "id", "unit_id", "title", "status", "due_date", "answers", "progress_notes",
+    "fulfilled_on_time", "verified_kept",
+)  # fmt: skip
+
+
+class PromisesProjection:
+    name = "promises"
+    version = 1
+    tables: tuple[str, ...] = ("promises_view",)
+    topics: tuple[str, ...] = tuple(get_topic(getattr(ImprovementPromise, e)) for e in _EVENTS)
+    ddl: tuple[str, ...] = (
+        "CREATE TABLE IF NOT EXISTS promises_view ("
+        " id TEXT PRIMARY KEY, unit_id TEXT NOT NULL, title TEXT NOT NULL,"
+        " status TEXT NOT NULL, due_date TEXT NOT NULL, answers TEXT NOT NULL,"
+        " progress_notes INTEGER NOT NULL, fulfilled_on_time INTEGER, verified_kept INTEGER)",
+        "CREATE INDEX IF NOT EXISTS promises_view_unit ON promises_view (unit_id, status)",
+    )
+
+    def process(self, event: Any, tx: ViewTransaction) -> None:
+        kind = type(event).__name__
+        promise_id = str(event.originator_id)
+        if kind == "Drafted":
+            answers = {
+                "categories": event.answers_categories,
+                "skm_elements": event.answers_skm_elements,
+            }
+            tx.execute(
+                f"INSERT INTO promises_view ({', '.join(COLUMNS)}) VALUES (?, ?, ?, ?, ?, ?, 0,"
+                " NULL, NULL)",
+                (promise_id, event.unit_id, event.title, str(PromiseStatus.DRAFT),
+                 event.due_date.isoformat(), orjson.dumps(answers).decode()),
+            )  # fmt: skip
+            return
+        changes: dict[str, Any] = {}
+        if kind in STATUS_BY_EVENT:
+            changes["status"] = str(STATUS_BY_EVENT[kind])
+        if kind == "Fulfilled":
+            changes["fulfilled_on_time"] = int(event.on_time)
+        if kind == "Missed":
+            changes["fulfilled_on_time"] = 0
+        if kind == "Verified":
+            changes["verified_kept"] = int(event.kept)
+        if kind == "ProgressNoted":
+            tx.execute(
+                "UPDATE promises_view SET progress_notes = progress_notes + 1 WHERE id = ?",
+                (promise_id,),
+            )
+        if changes:
+            assignments = ", ".join(f"{column} = ?" for column in changes)
+            tx.execute(
+                f"UPDATE promises_view SET {assignments} WHERE id = ?",
+                [*changes.values(), promise_id],
+            )
+
+
+def list_promises(
+    store: ViewStore, unit_id: str | None, status: str | None, include_unpublished: bool
+) -> list[dict[str, Any]]:
+    where, params = [], []
+    if unit_id is not None:
+        where.append("unit_id = ?")
+        params.append(unit_id)
+    if status is not None:
+        where.append("status = ?")
+        params.append(status)
+    if not include_unpublished:
+        where.append(f"status IN ({', '.join('?' for _ in PUBLIC_STATUSES)})")
+        params.extend(str(s) for s in PUBLIC_STATUSES)
+    sql = f"SELECT {', '.join(COLUMNS)} FROM promises_view"
+    if where:
+        sql += " WHERE " + " AND ".join(where)
+    rows = store.query(sql + " ORDER BY due_date, id", params)
+    return [_present(dict(zip(COLUMNS, row, strict=True))) for row in rows]
+
+
+def overdue_promise_ids(store: ViewStore, today: date) -> list[UUID]:
+    rows = store.query(
+        "SELECT id FROM promises_view WHERE status = ? AND due_date < ?",
+        (str(PromiseStatus.PUBLISHED), today.isoformat()),
+    )
+    return [UUID(promise_id) for (promise_id,) in rows]
+
+
+def kept_on_time(store: ViewStore) -> list[dict[str, Any]]:
+    """Per unit: promises come due (fulfilled or missed), and the share fulfilled on time."""
+    rows = store.query(
+        "SELECT unit_id, COUNT(*), SUM(fulfilled_on_time) FROM promises_view"
+        " WHERE status IN (?, ?) GROUP BY unit_id ORDER BY unit_id",
+        (str(PromiseStatus.FULFILLED), str(PromiseStatus.MISSED)),
+    )
+    return [
+        {"unit_id": unit_id, "due": due, "kept_on_time": int(kept or 0),
+         "kept_on_time_rate": int(kept or 0) / due}
+        for unit_id, due, kept in rows
+    ]  # fmt: skip
+
+
+def _present(row: dict[str, Any]) -> dict[str, Any]:
+    answers = orjson.loads(row.pop("answers"))
+    return {
+        **row,
+        "answers_categories": answers["categories"],
+        "answers_skm_elements": answers["skm_elements"],
+        "fulfilled_on_time": None
+        if row["fulfilled_on_time"] is None
+        else bool(row["fulfilled_on_time"]),
+        "verified_kept": None if row["verified_kept"] is None else bool(row["verified_kept"]),
+    }

@@ -1,0 +1,116 @@
+"""Improvement promises (janji perbaikan): drafted, signed and published by units, verified
+by the improvement team."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+from uuid import UUID
+
+from fastapi import APIRouter, Query, status
+from pydantic import BaseModel
+
+from domain.promise import PromiseStatus
+from projections.promises import kept_on_time, list_promises
+from services.api.deps import Ledger, OptionalPrincipal, Projections, StaffMember
+from services.principals import Staff
+from services.promises import Fulfil, Progress, PromiseDesk, PromiseDraft, Sign, Verify
+
+router = APIRouter(prefix="/v1/promises", tags=["improvement promises"])
+
+
+class PromiseOut(BaseModel):
+    id: UUID
+    unit_id: str
+    title: str
+    status: PromiseStatus
+    due_date: date
+    answers_categories: list[str]
+    answers_skm_elements: list[str]
+    progress_notes: int
+    fulfilled_on_time: bool | None
+    verified_kept: bool | None
+
+
+class PromiseDetailOut(PromiseOut):
+    commitment: str
+    version: int
+
+
+class KeptOut(BaseModel):
+    unit_id: str
+    due: int
+    kept_on_time: int
+    kept_on_time_rate: float
+
+
+@router.get(
+    "",
+    response_model=list[PromiseOut],
+    summary="List promises (public: published ones; staff: drafts too)",
+)
+def get_promises(
+    projections: Projections,
+    principal: OptionalPrincipal,
+    unit_id: Annotated[str | None, Query(max_length=63)] = None,
+    promise_status: Annotated[PromiseStatus | None, Query(alias="status")] = None,
+) -> list[dict[str, Any]]:
+    return list_promises(
+        projections.store,
+        unit_id,
+        str(promise_status) if promise_status else None,
+        include_unpublished=isinstance(principal, Staff),
+    )
+
+
+@router.get(
+    "/kept",
+    response_model=list[KeptOut],
+    summary="Per unit, the share of promises come due that were kept on time (public)",
+    description="`due`: promises fulfilled or missed; `kept_on_time`: of those, fulfilled by "
+    "their due date.",
+)
+def get_kept(projections: Projections) -> list[dict[str, Any]]:
+    return kept_on_time(projections.store)
+
+
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    response_model=PromiseDetailOut,
+    summary="Draft a promise (coordinator, the unit's supervisor)",
+)
+def draft_promise(draft: PromiseDraft, ledger: Ledger, staff: StaffMember) -> dict[str, Any]:
+    return PromiseDesk(ledger).draft(staff, draft)
+
+
+@router.post("/{promise_id}/sign", response_model=PromiseDetailOut,
+             summary="Sign as the unit head (the unit's supervisor)")  # fmt: skip
+def sign(promise_id: UUID, body: Sign, ledger: Ledger, staff: StaffMember) -> dict[str, Any]:
+    return PromiseDesk(ledger).act(promise_id, staff, "sign", body)
+
+
+@router.post("/{promise_id}/publish", response_model=PromiseDetailOut,
+             summary="Publish a signed promise")  # fmt: skip
+def publish(promise_id: UUID, ledger: Ledger, staff: StaffMember) -> dict[str, Any]:
+    return PromiseDesk(ledger).act(promise_id, staff, "publish", None)
+
+
+@router.post("/{promise_id}/progress", response_model=PromiseDetailOut,
+             summary="Note progress on a published promise")  # fmt: skip
+def progress(
+    promise_id: UUID, body: Progress, ledger: Ledger, staff: StaffMember
+) -> dict[str, Any]:
+    return PromiseDesk(ledger).act(promise_id, staff, "progress", body)
+
+
+@router.post("/{promise_id}/fulfil", response_model=PromiseDetailOut,
+             summary="Declare a published promise fulfilled, with evidence")  # fmt: skip
+def fulfil(promise_id: UUID, body: Fulfil, ledger: Ledger, staff: StaffMember) -> dict[str, Any]:
+    return PromiseDesk(ledger).act(promise_id, staff, "fulfil", body)
+
+
+@router.post("/{promise_id}/verify", response_model=PromiseDetailOut,
+             summary="Verify whether a fulfilled or missed promise was kept (auditor)")  # fmt: skip
+def verify(promise_id: UUID, body: Verify, ledger: Ledger, staff: StaffMember) -> dict[str, Any]:
+    return PromiseDesk(ledger).act(promise_id, staff, "verify", body)
