@@ -111,7 +111,7 @@ def measure_store(
         progress = Progress(f"{store} bare", args.bare_complaints)
         bare = file_bare(database_url, bodies, args.bare_complaints, progress)
         progress.finish()
-    return StoreResult(store, load, rss.peak_bytes, rss.current_bytes, bare)
+    return StoreResult(store, load, rss.peak_bytes, rss.current_bytes, rss.cpu_seconds, bare)
 
 
 def print_report(results: list[StoreResult], machine: dict[str, str], markdown: bool) -> None:

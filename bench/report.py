@@ -15,7 +15,8 @@ RATE_TARGETS = {"sqlite": 1200, "postgres": 600}
 P99_TARGETS_MS = {"sqlite": 50.0}
 COLUMNS = (
     "store", "filed over HTTP", "complaints/s", "p50 ms", "p99 ms", "peak RSS MB",
-    "RSS after MB", "bare complaints/s", "bare p50 ms", "HTTP/bare", "not filed",
+    "RSS after MB", "server CPU ms/complaint", "bare complaints/s", "bare p50 ms",
+    "HTTP/bare", "not filed",
 )  # fmt: skip
 
 
@@ -25,6 +26,7 @@ class StoreResult:
     http: LoadResult
     peak_rss_bytes: int
     final_rss_bytes: int
+    server_cpu_seconds: float
     bare: BareResult
 
     @property
@@ -44,6 +46,7 @@ class StoreResult:
             f"{self.http.latency_ms['p99']:.1f}",
             f"{self.peak_rss_bytes / MB:.0f}",
             f"{self.final_rss_bytes / MB:.0f}",
+            f"{1000 * self.server_cpu_seconds / max(self.http.filed, 1):.2f}",
             f"{self.bare.rate:,.0f}",
             f"{self.bare.latency_ms['p50']:.2f}",
             f"{self.ratio:.2f}",

@@ -112,7 +112,8 @@ def _log_tail(log_path: Path, lines: int = 30) -> str:
 
 
 class RssSampler:
-    """Samples a process's resident set size in the background; keeps the peak."""
+    """Samples a process's resident set size in the background; keeps the peak. Also counts
+    the CPU time the process used while sampled (user + system, all threads)."""
 
     def __init__(self, pid: int, interval_seconds: float = 0.1) -> None:
         self._process = psutil.Process(pid)
@@ -121,9 +122,11 @@ class RssSampler:
         self._thread = threading.Thread(target=self._run, daemon=True)
         self.peak_bytes = 0
         self.current_bytes = 0
+        self.cpu_seconds = 0.0
 
     def __enter__(self) -> RssSampler:
         self.sample()
+        self.cpu_seconds = -self._cpu_now()
         self._thread.start()
         return self
 
@@ -131,6 +134,11 @@ class RssSampler:
         self._stopped.set()
         self._thread.join()
         self.sample()
+        self.cpu_seconds += self._cpu_now()
+
+    def _cpu_now(self) -> float:
+        times = self._process.cpu_times()
+        return float(times.user + times.system)
 
     def sample(self) -> int:
         self.current_bytes = self._process.memory_info().rss

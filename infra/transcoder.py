@@ -16,7 +16,8 @@ from typing import Any
 import orjson
 from eventsourcing.persistence import JSONTranscoder, Transcoding
 
-_PLAIN = (str, int, float, bool, type(None))
+_PLAIN = frozenset((str, int, float, bool, type(None)))
+_CONTAINERS = frozenset((dict, list))
 
 
 class OrjsonTranscoder(JSONTranscoder):
@@ -31,26 +32,38 @@ class OrjsonTranscoder(JSONTranscoder):
         return self._from_json(orjson.loads(data))
 
     def _to_json(self, obj: Any) -> Any:
-        transcoding = self.types.get(type(obj))
-        if transcoding is not None:
-            return {
-                "_type_": transcoding.name,
-                "_data_": self._to_json(transcoding.encode(obj)),
-            }
-        if type(obj) in _PLAIN:
+        kind = type(obj)
+        if kind in _PLAIN:
             return obj
+        transcoding = self.types.get(kind)
+        if transcoding is not None:
+            return {"_type_": transcoding.name, "_data_": self._to_json(transcoding.encode(obj))}
         if isinstance(obj, dict):
-            return {str(key): self._to_json(value) for key, value in obj.items()}
+            to_json = self._to_json
+            return {
+                str(key): value if type(value) in _PLAIN else to_json(value)
+                for key, value in obj.items()
+            }
         if isinstance(obj, (list, tuple)):
             return [self._to_json(item) for item in obj]
         return self._encode_obj(obj)  # raises TranscodingNotRegisteredError
 
     def _from_json(self, obj: Any) -> Any:
-        if isinstance(obj, dict):
-            decoded = {key: self._from_json(value) for key, value in obj.items()}
-            return self._decode_obj(decoded)
-        if isinstance(obj, list):
-            return [self._from_json(item) for item in obj]
+        """Rebuild objects from orjson's output, which has only dict, list and plain values;
+        containers of plain values are kept as they are, without a call per value."""
+        kind = type(obj)
+        if kind is dict:
+            if len(obj) == 2 and "_type_" in obj and "_data_" in obj:
+                return self._decode_obj(
+                    {"_type_": obj["_type_"], "_data_": self._from_json(obj["_data_"])}
+                )
+            from_json = self._from_json
+            for key, value in obj.items():
+                if type(value) in _CONTAINERS:
+                    obj[key] = from_json(value)
+            return obj
+        if kind is list:
+            return [self._from_json(item) if type(item) in _CONTAINERS else item for item in obj]
         return obj
 
 

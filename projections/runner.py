@@ -7,7 +7,8 @@ subscription, used as the signal to read what is new.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -29,6 +30,10 @@ class Projection(Protocol):
     ddl: tuple[str, ...]
 
     def process(self, event: Any, tx: ViewTransaction) -> None: ...
+
+
+class ProjectionFailedError(Exception):
+    """A view could not apply an event; it stays where it was and is retried later."""
 
 
 @dataclass(frozen=True)
@@ -55,7 +60,8 @@ class ProjectionRunner:
         self._recorder = recorder
         self._mapper = mapper
         self._lock = threading.Lock()  # one catch-up at a time per projection
-        self._known_position = 0
+        self.position = 0  # as of its last catch-up
+        self.topic_set = frozenset(projection.topics)
         store.create_tables(())  # the positions table, before reading a version from it
         built_version = store.version(projection.name)
         if built_version is not None and built_version != projection.version:
@@ -73,31 +79,7 @@ class ProjectionRunner:
 
     def catch_up(self, progress: Progress | None = None) -> int:
         """Apply every event up to the log's current end; returns how many were applied."""
-        with self._lock:
-            end = self._recorder.max_notification_id() or 0
-            position = self._known_position = self._store.position(self.name)
-            start = position
-            applied = 0
-            while position < end:
-                batch = self._recorder.select_notifications(
-                    position,
-                    READ_BATCH,
-                    stop=end,
-                    topics=self.projection.topics,
-                    inclusive_of_start=False,
-                )
-                # Events of other topics are skipped, so the position can go to the batch's
-                # end, or to the log's end when the batch came back short.
-                next_position = batch[-1].id if len(batch) == READ_BATCH else end
-                with self._store.transaction() as tx:
-                    for notification in batch:
-                        self.projection.process(self._mapper.to_domain_event(notification), tx)
-                    tx.set_position(self.name, next_position, self.projection.version)
-                applied += len(batch)
-                position = self._known_position = next_position
-                if progress is not None:
-                    progress(position - start, end - start)
-            return applied
+        return catch_up_together([self], progress)
 
     def rebuild(self, progress: Progress | None = None) -> int:
         """Drop the view and build it again from the whole log."""
@@ -112,19 +94,81 @@ class ProjectionRunner:
                 tx.execute(f"DROP TABLE IF EXISTS {table}")
             tx.execute("DELETE FROM projection_positions WHERE name = ?", (self.name,))
 
-    def follow_by_polling(self, stop: threading.Event, interval: float = 0.05) -> None:
-        while not stop.is_set():
-            if not self.catch_up():
-                stop.wait(interval)
+    def _apply(self, events: list[Any], position: int) -> None:
+        """Process events (already in order, newer than the view) and move to ``position``."""
+        with self._store.transaction() as tx:
+            for event in events:
+                self.projection.process(event, tx)
+            tx.set_position(self.name, position, self.projection.version)
+        self.position = position
 
-    def follow_by_subscription(self, stop: threading.Event) -> None:
-        """Catch up, then catch up again whenever the log announces something new."""
-        self.catch_up()
-        with self._recorder.subscribe(gt=self._known_position) as subscription:
-            threading.Thread(target=_stop_when, args=(stop, subscription), daemon=True).start()
-            for notification in subscription:
-                if notification.id > self._known_position:
-                    self.catch_up()
+
+def catch_up_together(runners: Sequence[ProjectionRunner], progress: Progress | None = None) -> int:
+    """Bring every runner (all on one log) to the log's current end, reading and decoding
+    each event once for all of them; returns how many events they applied in total."""
+    runners = sorted(runners, key=lambda runner: runner.name)  # locks in one order
+    with ExitStack() as locks:
+        for runner in runners:
+            locks.enter_context(runner._lock)
+        return _read_and_apply(runners, progress)
+
+
+def _read_and_apply(runners: Sequence[ProjectionRunner], progress: Progress | None) -> int:
+    recorder, mapper = runners[0]._recorder, runners[0]._mapper
+    end = recorder.max_notification_id() or 0
+    for runner in runners:
+        runner.position = runner._store.position(runner.name)
+    topics = sorted({topic for runner in runners for topic in runner.projection.topics})
+    start = position = min(runner.position for runner in runners)
+    applied = 0
+    failures: dict[str, Exception] = {}  # a failing view stops only itself
+    while position < end:
+        batch = recorder.select_notifications(
+            position, READ_BATCH, stop=end, topics=topics, inclusive_of_start=False
+        )
+        # Events of other topics are skipped, so the position can go to the batch's end,
+        # or to the log's end when the batch came back short.
+        next_position = batch[-1].id if len(batch) == READ_BATCH else end
+        decoded: dict[int, Any] = {}
+        for runner in runners:
+            if runner.position >= next_position or runner.name in failures:
+                continue
+            wanted = runner.topic_set
+            mine = [n for n in batch if n.id > runner.position and n.topic in wanted]
+            for notification in mine:
+                if notification.id not in decoded:
+                    decoded[notification.id] = mapper.to_domain_event(notification)
+            try:
+                runner._apply([decoded[n.id] for n in mine], next_position)
+            except Exception as error:  # the others go on; raised below
+                failures[runner.name] = error
+                continue
+            applied += len(mine)
+        position = next_position
+        if progress is not None:
+            progress(position - start, end - start)
+    for name, failure in failures.items():
+        raise ProjectionFailedError(f"Projection {name} failed: {failure}") from failure
+    return applied
+
+
+def follow_by_polling(
+    runners: Sequence[ProjectionRunner], stop: threading.Event, interval: float = 0.05
+) -> None:
+    while not stop.is_set():
+        if not catch_up_together(runners):
+            stop.wait(interval)
+
+
+def follow_by_subscription(runners: Sequence[ProjectionRunner], stop: threading.Event) -> None:
+    """Catch up, then catch up again whenever the log announces something new."""
+    catch_up_together(runners)
+    known = min(runner.position for runner in runners)
+    with runners[0]._recorder.subscribe(gt=known) as subscription:
+        threading.Thread(target=_stop_when, args=(stop, subscription), daemon=True).start()
+        for notification in subscription:
+            if notification.id > min(runner.position for runner in runners):
+                catch_up_together(runners)
 
 
 def _stop_when(stop: threading.Event, subscription: Any) -> None:

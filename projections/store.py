@@ -1,4 +1,5 @@
-"""Where views live: tables beside the event store (SQLite file or PostgreSQL database).
+"""Where views live: in the event store's PostgreSQL database, or on SQLite in a file beside
+the event store's (one writer per file: view writes must not wait on filings, nor the reverse).
 
 SQL is written once with ``?`` placeholders and portable syntax (``ON CONFLICT`` upserts,
 row-value comparisons); the PostgreSQL store translates the placeholders. Each view's

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, ClassVar
 from uuid import UUID, uuid4
@@ -54,6 +55,22 @@ _ENUMS = (
     values.CloseReason, values.WithdrawReason, DeadlineKind,
 )  # fmt: skip
 _VALUE_OBJECTS = (values.Actor, values.Location, values.Complainant, SlaPolicy, RespondentProfile)
+
+
+@dataclass(frozen=True)
+class FilingDraft:
+    complaint: Complaint
+    access_token: str
+    events: list[Any]
+
+    def receipt(self) -> dict[str, Any]:
+        """What the filer gets back: the complaint, and its access token (shown once)."""
+        view = complaint_view(self.complaint, ComplainantKey(self.access_token))
+        return {**view, "access_token": self.access_token}
+
+
+def tracking_numbers_exhausted() -> ConcurrentUpdateError:
+    return ConcurrentUpdateError("Could not allocate a tracking number; try again.")
 
 
 class ComplaintLedger(Application[UUID]):
@@ -159,43 +176,57 @@ class ComplaintLedger(Application[UUID]):
     # Complaints --------------------------------------------------------------------
 
     def file(self, filing: Filing, principal: Principal) -> dict[str, Any]:
-        policy = self.unit_policy(filing.unit_id)
-        access_token = new_access_token()
-        actor = principal.actor() if isinstance(principal, Staff) else PUBLIC_ACTOR
-        details = {
-            "unit_id": filing.unit_id,
-            "title": filing.title,
-            "description": filing.description,
-            "channel": filing.channel,
-            "kind": filing.kind,
-            "category": filing.category,
-            "incident_date": filing.incident_date,
-            "location": filing.location.to_domain() if filing.location else None,
-            "anonymous": filing.anonymous,
-            "confidential": filing.confidential,
-            "complainant": filing.complainant.to_domain() if filing.complainant else None,
-            "access_token_hash": hash_access_token(access_token),
-            "actor": actor,
-        }
-        at = self.clock()
         for _attempt in range(TRACKING_ATTEMPTS):
-            tracking_number = format_tracking_number(secrets.randbits(50))
-            complaint = Complaint.file(
-                id=uuid4(),
-                policy=policy,
-                calendar=self.calendar,
-                at=at,
-                tracking_number=tracking_number,
-                **details,
-            )
-            index = TrackingIndex.assign(tracking_number, complaint.id)
+            draft = self.draft_filing(filing, principal)
             try:
-                self._filings.save(*complaint.collect_events(), *index.collect_events())
+                self._filings.save(*draft.events)
             except IntegrityError:
                 continue  # the random tracking number was taken: draw another
-            view = complaint_view(complaint, ComplainantKey(access_token))
-            return {**view, "access_token": access_token}
-        raise ConcurrentUpdateError("Could not allocate a tracking number; try again.")
+            return draft.receipt()
+        raise tracking_numbers_exhausted()
+
+    async def file_async(
+        self, filing: Filing, principal: Principal, save: Callable[..., Awaitable[None]]
+    ) -> dict[str, Any]:
+        """``file`` for an event loop: ``save`` writes the events without blocking it."""
+        for _attempt in range(TRACKING_ATTEMPTS):
+            draft = self.draft_filing(filing, principal)
+            try:
+                await save(*draft.events)
+            except IntegrityError:
+                continue
+            return draft.receipt()
+        raise tracking_numbers_exhausted()
+
+    def draft_filing(self, filing: Filing, principal: Principal) -> FilingDraft:
+        """The events of a new complaint and its tracking number, not yet saved."""
+        access_token = new_access_token()
+        actor = principal.actor() if isinstance(principal, Staff) else PUBLIC_ACTOR
+        tracking_number = format_tracking_number(secrets.randbits(50))
+        complaint = Complaint.file(
+            id=uuid4(),
+            policy=self.unit_policy(filing.unit_id),
+            calendar=self.calendar,
+            at=self.clock(),
+            tracking_number=tracking_number,
+            unit_id=filing.unit_id,
+            title=filing.title,
+            description=filing.description,
+            channel=filing.channel,
+            kind=filing.kind,
+            category=filing.category,
+            incident_date=filing.incident_date,
+            location=filing.location.to_domain() if filing.location else None,
+            anonymous=filing.anonymous,
+            confidential=filing.confidential,
+            complainant=filing.complainant.to_domain() if filing.complainant else None,
+            access_token_hash=hash_access_token(access_token),
+            actor=actor,
+        )
+        index = TrackingIndex.assign(tracking_number, complaint.id)
+        return FilingDraft(
+            complaint, access_token, [*complaint.collect_events(), *index.collect_events()]
+        )
 
     def perform(
         self,

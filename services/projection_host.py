@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from domain.calendar import WorkingCalendar
@@ -12,12 +12,19 @@ from domain.errors import NotFoundError
 from projections.complaints import ComplaintsProjection
 from projections.metrics import MetricsProjection
 from projections.promises import PromisesProjection
-from projections.runner import Projection, ProjectionRunner
+from projections.runner import (
+    Projection,
+    ProjectionRunner,
+    catch_up_together,
+    follow_by_polling,
+    follow_by_subscription,
+)
 from projections.skm import SkmProjection
 from projections.store import PostgresViewStore, SQLiteViewStore, ViewStore
 from services.ledger import ComplaintLedger
 
 log = logging.getLogger("aduan.projections")
+Follow = Callable[[Sequence[ProjectionRunner], threading.Event], None]
 
 
 def all_projections(calendar: WorkingCalendar) -> list[Projection]:
@@ -31,8 +38,14 @@ def all_projections(calendar: WorkingCalendar) -> list[Projection]:
 
 def open_view_store(sqlite_file: Path | None, postgres_url: str) -> ViewStore:
     if sqlite_file is not None:
-        return SQLiteViewStore(sqlite_file)
+        return SQLiteViewStore(sqlite_file.with_name(sqlite_file.name + ".views"))
     return PostgresViewStore(postgres_url)
+
+
+def views_file_beside(event_store_file: Path) -> Path:
+    """On SQLite the views have a file of their own (``aduan.db`` → ``aduan.views.db``):
+    SQLite has one writer per file, and projections must never hold up filings."""
+    return event_store_file.with_name(f"{event_store_file.stem}.views{event_store_file.suffix}")
 
 
 class ProjectionHost:
@@ -53,25 +66,22 @@ class ProjectionHost:
             raise NotFoundError(f"No projection {name}; there are: {known}.") from None
 
     def catch_up(self) -> None:
-        for runner in self.runners.values():
-            runner.catch_up()
+        catch_up_together(list(self.runners.values()))
 
     def start(self, by_subscription: bool) -> None:
-        """Follow the log in background threads until stop()."""
-        for runner in self.runners.values():
-            follow = runner.follow_by_subscription if by_subscription else runner.follow_by_polling
-            thread = threading.Thread(
-                target=self._keep_following, args=(follow,), name=f"projection-{runner.name}"
-            )
-            thread.start()
-            self._threads.append(thread)
+        """Follow the log in a background thread until stop()."""
+        follow = follow_by_subscription if by_subscription else follow_by_polling
+        thread = threading.Thread(target=self._keep_following, args=(follow,), name="projections")
+        thread.start()
+        self._threads.append(thread)
 
-    def _keep_following(self, follow: Callable[[threading.Event], None]) -> None:
+    def _keep_following(self, follow: Follow) -> None:
+        runners = list(self.runners.values())
         while not self._stop.is_set():
             try:
-                follow(self._stop)
+                follow(runners, self._stop)
             except Exception:  # a failed pass is logged and retried, never fatal
-                log.exception("projection failed; retrying in 1s")
+                log.exception("projections failed; retrying in 1s")
                 self._stop.wait(1.0)
 
     def stop(self) -> None:

@@ -32,6 +32,7 @@ from services.composition import (
     system_clock,
 )
 from services.deadline_watch import DeadlineWatch
+from services.group_commit import AsyncGroupCommit
 from services.ledger import Clock
 from services.projection_host import ProjectionHost
 from services.promises import PromiseDesk
@@ -58,6 +59,8 @@ def create_app(settings: Settings, clock: Clock = system_clock) -> FastAPI:
         app.state.ledger = ledger
         app.state.projections = projections
         app.state.token_issuer = build_token_issuer(settings)
+        app.state.filing_commit = filing_commit = AsyncGroupCommit(ledger.save)
+        filing_commit.start(asyncio.get_running_loop())
         if projections_run_in_process(settings):
             projections.start(by_subscription=sqlite_path(settings.database_url) is None)
         ticker = asyncio.create_task(
@@ -70,6 +73,7 @@ def create_app(settings: Settings, clock: Clock = system_clock) -> FastAPI:
             ticker.cancel()
             with suppress(asyncio.CancelledError):
                 await ticker
+            await asyncio.to_thread(filing_commit.stop)
             await asyncio.to_thread(projections.stop)
             ledger.close()
 

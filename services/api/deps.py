@@ -12,6 +12,7 @@ from domain.values import Role
 from infra.settings import Settings
 from services.api.errors import AuthenticationRequiredError
 from services.auth import TokenIssuer
+from services.group_commit import AsyncGroupCommit
 from services.ledger import ComplaintLedger
 from services.principals import ComplainantKey, Principal, Staff
 from services.projection_host import ProjectionHost
@@ -66,7 +67,13 @@ async def require_admin(principal: Annotated[Principal, Depends(require_principa
     return principal
 
 
+async def get_filing_commit(request: Request) -> AsyncGroupCommit:
+    commit: AsyncGroupCommit = request.app.state.filing_commit
+    return commit
+
+
 Ledger = Annotated[ComplaintLedger, Depends(get_ledger)]
+FilingCommit = Annotated[AsyncGroupCommit, Depends(get_filing_commit)]
 OptionalPrincipal = Annotated[Principal, Depends(get_principal)]
 RequiredPrincipal = Annotated[Principal, Depends(require_principal)]
 Admin = Annotated[Staff, Depends(require_admin)]

@@ -36,6 +36,7 @@ from infra.event_store import persistence_env, sqlite_path
 from infra.settings import Settings
 from projections import runner as runner_module
 from projections.complaints import NO_DEADLINE, micros
+from projections.runner import ProjectionFailedError
 from services import commands
 from services.ledger import ComplaintLedger
 from services.principals import ComplainantKey, Principal, Staff
@@ -280,6 +281,58 @@ def test_rebuilding_one_view_leaves_the_other_as_it_was(
 
     assert host.runner("metrics").status() == metrics_before
     assert host.runner("complaints").status().lag == 0
+
+
+def test_views_at_different_positions_catch_up_together_each_event_once(
+    ledger: ComplaintLedger, make_host: MakeHost, units: tuple[str, ...]
+) -> None:
+    host = make_host(ledger)
+    early = file_complaint(ledger)
+    host.runner("complaints").catch_up()  # complaints ahead, metrics still at 0
+    act(ledger, early, (COORDINATOR, commands.Verify()))
+    later = file_complaint(ledger, unit_id="rsud")
+
+    host.catch_up()
+
+    log_end = ledger.recorder.max_notification_id()
+    assert {r.name: r.status().position for r in host.runners.values()} == dict.fromkeys(
+        host.runners, log_end
+    )
+    complaint_ids = [early["id"], later["id"]]
+    assert complaint_rows(host.store) == {
+        str(cid): expected_row(ledger, cid) for cid in complaint_ids
+    }
+    incremental = dump_views(host)
+    for runner in host.runners.values():
+        runner.rebuild()
+    assert dump_views(host) == incremental
+
+
+def test_a_failing_view_stays_behind_while_the_others_go_on(
+    ledger: ComplaintLedger,
+    make_host: MakeHost,
+    units: tuple[str, ...],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    host = make_host(ledger)
+    complaints = host.runner("complaints").projection  # the first in the catch-up order
+
+    def broken(event: Any, tx: Any) -> None:
+        raise ValueError("bad event")
+
+    monkeypatch.setattr(complaints, "process", broken)
+    filed = file_complaint(ledger)
+
+    with pytest.raises(ProjectionFailedError, match="complaints failed: bad event"):
+        host.catch_up()
+
+    assert host.runner("complaints").status().position == 0
+    assert complaint_rows(host.store) == {}
+    assert host.runner("metrics").status().lag == 0
+    monkeypatch.undo()
+    host.catch_up()
+    assert host.runner("complaints").status().lag == 0
+    assert complaint_rows(host.store) == {str(filed["id"]): expected_row(ledger, filed["id"])}
 
 
 def test_restarted_host_resumes_from_its_position_and_applies_nothing_twice(

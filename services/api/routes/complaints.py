@@ -12,7 +12,7 @@ from fastapi import APIRouter, Body, Header, Response, status
 
 from domain.errors import RuleViolationError
 from domain.values import Action
-from services.api.deps import Ledger, OptionalPrincipal, RequiredPrincipal
+from services.api.deps import FilingCommit, Ledger, OptionalPrincipal, RequiredPrincipal
 from services.api.schemas import ComplaintOut, FiledComplaintOut, HistoryEventOut
 from services.commands import COMMANDS, Command
 from services.filing import Filing
@@ -62,8 +62,10 @@ def parse_if_match(value: str | None) -> int | None:
     response_model=FiledComplaintOut,
     summary="File a complaint (public)",
 )
-def file_complaint(filing: Filing, ledger: Ledger, principal: OptionalPrincipal) -> Response:
-    filed = ledger.file(filing, principal)
+async def file_complaint(
+    filing: Filing, ledger: Ledger, commit: FilingCommit, principal: OptionalPrincipal
+) -> Response:
+    filed = await ledger.file_async(filing, principal, commit.save)
     # The hot path: the ledger's view is already exactly FiledComplaintOut, so it is
     # serialised once with orjson instead of being validated again.
     return Response(
