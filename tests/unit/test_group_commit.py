@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import threading
 from typing import Any
 
 import pytest
 
-from services.group_commit import GroupCommit
+from services.group_commit import AsyncGroupCommit, GroupCommit
 
 
 class RecordingStore:
@@ -79,3 +80,60 @@ def test_a_lone_caller_is_written_at_once_and_sees_its_error() -> None:
     with pytest.raises(ValueError, match="conflict"):
         commit.save("bad")
     assert store.batches == [("one",)]
+
+
+async def run_on_the_loop(store: RecordingStore, names: list[str]) -> dict[str, Any]:
+    """The first save blocks the writer thread; the others queue up behind it."""
+    commit = AsyncGroupCommit(store.save)
+    commit.start(asyncio.get_running_loop())
+    outcomes: dict[str, Any] = {}
+
+    async def file(name: str) -> None:
+        try:
+            await commit.save(name)
+            outcomes[name] = "saved"
+        except ValueError as error:
+            outcomes[name] = error
+
+    first = asyncio.create_task(file("first"))
+    assert await asyncio.to_thread(store.first_save_entered.wait, 5)
+    others = [asyncio.create_task(file(name)) for name in names]
+    await asyncio.sleep(0.01)  # the others reach the queue while the first is being written
+    store.release_first_save.set()
+    await asyncio.gather(first, *others)
+    await asyncio.to_thread(commit.stop)
+    return outcomes
+
+
+def test_coroutines_waiting_on_a_commit_are_written_together_without_blocking_the_loop() -> None:
+    store = RecordingStore()
+    outcomes = asyncio.run(run_on_the_loop(store, ["a", "b", "c"]))
+    assert outcomes == {"first": "saved", "a": "saved", "b": "saved", "c": "saved"}
+    assert store.batches[0] == ("first",)
+    assert sorted(store.batches[1]) == ["a", "b", "c"]
+    assert len(store.batches) == 2
+
+
+def test_a_failing_coroutine_in_a_batch_fails_alone() -> None:
+    store = RecordingStore()
+    outcomes = asyncio.run(run_on_the_loop(store, ["a", "bad", "c"]))
+    assert isinstance(outcomes["bad"], ValueError)
+    assert outcomes["a"] == outcomes["c"] == outcomes["first"] == "saved"
+    assert sorted(event for batch in store.batches for event in batch) == ["a", "c", "first"]
+
+
+def test_stop_writes_what_is_waiting_then_ends_the_thread() -> None:
+    store = RecordingStore()
+    store.release_first_save.set()
+
+    async def save_then_stop() -> None:
+        commit = AsyncGroupCommit(store.save)
+        commit.start(asyncio.get_running_loop())
+        pending = asyncio.create_task(commit.save("last"))
+        await asyncio.sleep(0)  # queued
+        await asyncio.to_thread(commit.stop)
+        await pending
+        assert not commit._thread.is_alive()
+
+    asyncio.run(save_then_stop())
+    assert store.batches == [("last",)]
