@@ -14,6 +14,7 @@ from infra.event_store import sqlite_path
 from infra.settings import Settings
 from services.api.body_limit import BodyLimitMiddleware
 from services.api.errors import install_error_handlers
+from services.api.json_body import document_json_bodies
 from services.api.routes import (
     complaints,
     metrics,
@@ -88,6 +89,7 @@ def create_app(settings: Settings, clock: Clock = system_clock) -> FastAPI:
     routers = (queue, complaints, track, units, surveys, promises, projections, metrics)
     for module in routers:
         app.include_router(module.router)
+    document_json_bodies(app)
     return app
 
 

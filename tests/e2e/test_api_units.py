@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Callable
 
 from fastapi.testclient import TestClient
@@ -79,3 +81,16 @@ def test_openapi_docs_are_served(client: TestClient) -> None:
     paths = client.get("/openapi.json").json()["paths"]
     assert "/v1/complaints/{complaint_id}/request-info" in paths
     assert "/v1/track/{tracking_number}" in paths
+
+
+def test_openapi_describes_the_filing_body_with_every_schema_it_refers_to(
+    client: TestClient,
+) -> None:
+    document = client.get("/openapi.json").json()
+    body = document["paths"]["/v1/complaints"]["post"]["requestBody"]
+    schemas = document["components"]["schemas"]
+    assert body["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/Filing"}
+    assert {"title", "description", "unit_id"} <= set(schemas["Filing"]["required"])
+    refs = re.findall(r'"\$ref": ?"#/components/schemas/([^"]+)"', json.dumps(document))
+    assert {"LocationIn", "ComplainantIn"} <= set(refs)
+    assert set(refs) <= set(schemas), "every $ref resolves"
