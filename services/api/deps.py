@@ -12,7 +12,6 @@ from domain.values import Role
 from infra.settings import Settings
 from services.api.errors import AuthenticationRequiredError
 from services.auth import TokenIssuer
-from services.group_commit import AsyncGroupCommit
 from services.ledger import ComplaintLedger
 from services.principals import ComplainantKey, Principal, Staff
 from services.projection_host import ProjectionHost
@@ -37,12 +36,30 @@ async def get_principal(
         ),
     ] = None,
 ) -> Principal:
-    if credentials is not None:
+    bearer_token = credentials.credentials if credentials is not None else None
+    return principal_for(request, bearer_token, access_token)
+
+
+def principal_for(
+    request: Request, bearer_token: str | None, access_token: str | None
+) -> Principal:
+    if bearer_token is not None:
         issuer: TokenIssuer = request.app.state.token_issuer
-        return issuer.verify(credentials.credentials)
+        return issuer.verify(bearer_token)
     if access_token is not None:
         return ComplainantKey(access_token)
     return None
+
+
+def optional_principal_of(request: Request) -> Principal:
+    """``OptionalPrincipal`` without FastAPI's dependency machinery, for hot routes (whose
+    OpenAPI entry then declares ``OPTIONAL_BEARER``)."""
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    bearer_token = token if scheme.lower() == "bearer" and token else None
+    return principal_for(request, bearer_token, request.headers.get("x-access-token"))
+
+
+OPTIONAL_BEARER: list[dict[str, list[str]]] = [{"HTTPBearer": []}, {}]
 
 
 async def require_principal(
@@ -67,13 +84,7 @@ async def require_admin(principal: Annotated[Principal, Depends(require_principa
     return principal
 
 
-async def get_filing_commit(request: Request) -> AsyncGroupCommit:
-    commit: AsyncGroupCommit = request.app.state.filing_commit
-    return commit
-
-
 Ledger = Annotated[ComplaintLedger, Depends(get_ledger)]
-FilingCommit = Annotated[AsyncGroupCommit, Depends(get_filing_commit)]
 OptionalPrincipal = Annotated[Principal, Depends(get_principal)]
 RequiredPrincipal = Annotated[Principal, Depends(require_principal)]
 Admin = Annotated[Staff, Depends(require_admin)]

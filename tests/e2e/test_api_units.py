@@ -94,3 +94,6 @@ def test_openapi_describes_the_filing_body_with_every_schema_it_refers_to(
     refs = re.findall(r'"\$ref": ?"#/components/schemas/([^"]+)"', json.dumps(document))
     assert {"LocationIn", "ComplainantIn"} <= set(refs)
     assert set(refs) <= set(schemas), "every $ref resolves"
+    security = document["paths"]["/v1/complaints"]["post"]["security"]
+    assert {"HTTPBearer": []} in security and {} in security  # a staff token is optional
+    assert "HTTPBearer" in document["components"]["securitySchemes"]
