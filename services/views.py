@@ -18,9 +18,12 @@ _EVENT_ENVELOPE = {
     "originator_id", "originator_version", "originator_topic", "timestamp", "at", "actor",
 }  # fmt: skip
 _NEVER_SHOWN = {"access_token_hash"}
+_SCALARS = frozenset((str, int, float, bool, type(None)))
 
 
 def plain(value: Any) -> Any:
+    if type(value) in _SCALARS:
+        return value
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
     if isinstance(value, dict):
