@@ -31,6 +31,12 @@ class OrjsonTranscoder(JSONTranscoder):
     def decode(self, data: bytes) -> Any:
         return self._from_json(orjson.loads(data))
 
+    def decode_fields(self, data: bytes, names: tuple[str, ...]) -> dict[str, Any]:
+        """Only these top-level fields of an encoded mapping, decoded: cheaper than
+        ``decode`` when a reader needs a small part of a large event."""
+        raw = orjson.loads(data)
+        return {name: self._from_json(raw[name]) for name in names if name in raw}
+
     def _to_json(self, obj: Any) -> Any:
         kind = type(obj)
         if kind in _PLAIN:

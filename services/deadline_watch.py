@@ -57,6 +57,10 @@ class DeadlineWatch:
         self._refresh()
         return report
 
+    def refresh(self) -> None:
+        """Catch up with the log (between ticks too, so that no tick has a long way to read)."""
+        self._refresh()
+
     def _refresh(self) -> None:
         self._follow_log()
         for complaint_id in self._stale:
@@ -87,6 +91,6 @@ class DeadlineWatch:
     def _learn_filing(self, notification: Notification) -> None:
         """A new complaint runs all its filing clocks and has missed none: its next due
         moment is the earliest of them, read from the event without loading the complaint."""
-        filed = self._ledger.mapper.to_domain_event(notification)
+        deadlines = self._ledger.event_fields(notification, "deadlines")["deadlines"]
         complaint_id = UUID(str(notification.originator_id))
-        self._next_due[complaint_id] = min(vars(filed)["deadlines"].values())
+        self._next_due[complaint_id] = min(deadlines.values())

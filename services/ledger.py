@@ -10,7 +10,7 @@ from typing import Any, ClassVar
 from uuid import UUID, uuid4
 
 from eventsourcing.application import AggregateNotFoundError, Application
-from eventsourcing.persistence import IntegrityError, JSONTranscoder, UUIDAsHex
+from eventsourcing.persistence import IntegrityError, JSONTranscoder, StoredEvent, UUIDAsHex
 
 from domain import values
 from domain.calendar import WorkingCalendar
@@ -304,6 +304,17 @@ class ComplaintLedger(Application[UUID]):
         if recorded:
             self._save_complaint(complaint)
         return recorded
+
+    def event_fields(self, stored: StoredEvent, *names: str) -> dict[str, Any]:
+        """Some fields of a stored event's state, without building the whole event."""
+        state = stored.state
+        if self.mapper.cipher:
+            state = self.mapper.cipher.decrypt(state)
+        if self.mapper.compressor:
+            state = self.mapper.compressor.decompress(state)
+        transcoder = self.mapper.transcoder
+        assert isinstance(transcoder, codecs.OrjsonTranscoder)
+        return transcoder.decode_fields(state, names)
 
     def load_complaint(self, complaint_id: UUID) -> Complaint:
         return self._load_complaint(complaint_id)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import gc
 import logging
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, suppress
 
@@ -39,6 +40,7 @@ from services.projection_host import ProjectionHost
 from services.promises import PromiseDesk
 
 log = logging.getLogger("aduan.clock")
+FOLLOW_SECONDS = 1.0
 
 DESCRIPTION = """
 Aduan Ledger keeps every action on a public-service complaint as an immutable event.
@@ -100,15 +102,28 @@ async def _run_clock(
     clock: Clock,
     settings: Settings,
 ) -> None:
-    """Apply time-based moves periodically; one failed tick is logged and retried later."""
+    """Apply time-based moves every ``tick_seconds``, and follow the log every second in
+    between so that a tick never has a long stretch of log to read at once. A failed tick is
+    logged and retried later."""
+    next_tick = 0.0
     while True:
         try:
-            report = await asyncio.to_thread(watch.tick, clock())
-            if report.events_recorded:
-                log.info("clock: %s", report)
-            missed = await asyncio.to_thread(promises.mark_missed, projections.store)
-            if missed:
-                log.info("clock: %d promises missed", missed)
+            if time.monotonic() >= next_tick:
+                next_tick = time.monotonic() + settings.tick_seconds
+                await _tick(watch, promises, projections, clock)
+            else:
+                await asyncio.to_thread(watch.refresh)
         except Exception:  # a failing tick must not stop the server's clock
             log.exception("clock tick failed; retrying in %ss", settings.tick_seconds)
-        await asyncio.sleep(settings.tick_seconds)
+        await asyncio.sleep(min(FOLLOW_SECONDS, settings.tick_seconds))
+
+
+async def _tick(
+    watch: DeadlineWatch, promises: PromiseDesk, projections: ProjectionHost, clock: Clock
+) -> None:
+    report = await asyncio.to_thread(watch.tick, clock())
+    if report.events_recorded:
+        log.info("clock: %s", report)
+    missed = await asyncio.to_thread(promises.mark_missed, projections.store)
+    if missed:
+        log.info("clock: %d promises missed", missed)

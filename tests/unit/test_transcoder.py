@@ -193,3 +193,20 @@ def test_replay_of_stored_events_equals_the_in_memory_complaint(
 
     assert isinstance(replayed, Complaint)
     assert vars(replayed) == vars(complaint)
+
+
+def test_decoding_some_fields_gives_them_as_a_full_decode_would(
+    mapper: Mapper[UUID], complaint: Complaint
+) -> None:
+    filed = next(e for e in complaint.collect_events() if isinstance(e, Complaint.Filed))  # type: ignore[attr-defined]
+    stored = mapper.to_stored_event(filed)
+    transcoder = mapper.transcoder
+    assert isinstance(transcoder, OrjsonTranscoder)
+
+    some = transcoder.decode_fields(stored.state, ("deadlines", "complainant", "no_such_field"))
+
+    full = transcoder.decode(stored.state)
+    assert some == {"deadlines": full["deadlines"], "complainant": full["complainant"]}
+    assert some["deadlines"] == vars(filed)["deadlines"]
+    assert all(isinstance(due, datetime) for due in some["deadlines"].values())
+    assert some["complainant"] == vars(filed)["complainant"]
