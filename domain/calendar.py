@@ -28,6 +28,9 @@ class WorkingCalendar:
 
     def __init__(self, is_holiday: HolidayPredicate = no_holidays) -> None:
         self._is_holiday = is_holiday
+        # Filings of one day share their deadlines: each answer is worked out once.
+        self._working_day_after: dict[tuple[date, int], date] = {}
+        self._end_of_day: dict[date, datetime] = {}
 
     def is_working_day(self, day: date) -> bool:
         return day.weekday() < 5 and not self._is_holiday(day)
@@ -36,17 +39,26 @@ class WorkingCalendar:
         return moment.astimezone(JAKARTA).date()
 
     def end_of_day(self, day: date) -> datetime:
-        midnight = datetime.combine(day + timedelta(days=1), time(0), tzinfo=JAKARTA)
-        return midnight.astimezone(UTC)
+        end = self._end_of_day.get(day)
+        if end is None:
+            midnight = datetime.combine(day + timedelta(days=1), time(0), tzinfo=JAKARTA)
+            end = self._end_of_day[day] = midnight.astimezone(UTC)
+        return end
 
     def add_working_days(self, start: datetime, days: int) -> datetime:
-        day = self.local_date(start)
+        first = self.local_date(start)
+        day = self._working_day_after.get((first, days))
+        if day is None:
+            day = self._working_day_after[first, days] = self._count_working_days(first, days)
+        return self.end_of_day(day)
+
+    def _count_working_days(self, day: date, days: int) -> date:
         counted = 0
         while counted < days:
             day += timedelta(days=1)
             if self.is_working_day(day):
                 counted += 1
-        return self.end_of_day(day)
+        return day
 
     def add_days(self, start: datetime, days: int) -> datetime:
         return self.end_of_day(self.local_date(start) + timedelta(days=days))
