@@ -29,13 +29,18 @@ class OrjsonTranscoder(JSONTranscoder):
         return orjson.dumps(self._to_json(obj))
 
     def decode(self, data: bytes) -> Any:
-        return self._from_json(orjson.loads(data))
+        decoded = orjson.loads(data)
+        return self._from_json(decoded) if type(decoded) in _CONTAINERS else decoded
 
     def decode_fields(self, data: bytes, names: tuple[str, ...]) -> dict[str, Any]:
         """Only these top-level fields of an encoded mapping, decoded: cheaper than
         ``decode`` when a reader needs a small part of a large event."""
         raw = orjson.loads(data)
-        return {name: self._from_json(raw[name]) for name in names if name in raw}
+        return {
+            name: self._from_json(raw[name]) if type(raw[name]) in _CONTAINERS else raw[name]
+            for name in names
+            if name in raw
+        }
 
     def _to_json(self, obj: Any) -> Any:
         kind = type(obj)
@@ -56,20 +61,19 @@ class OrjsonTranscoder(JSONTranscoder):
 
     def _from_json(self, obj: Any) -> Any:
         """Rebuild objects from orjson's output, which has only dict, list and plain values;
-        containers of plain values are kept as they are, without a call per value."""
-        kind = type(obj)
-        if kind is dict:
-            if len(obj) == 2 and "_type_" in obj and "_data_" in obj:
-                return self._decode_obj(
-                    {"_type_": obj["_type_"], "_data_": self._from_json(obj["_data_"])}
-                )
-            from_json = self._from_json
-            for key, value in obj.items():
-                if type(value) in _CONTAINERS:
-                    obj[key] = from_json(value)
-            return obj
-        if kind is list:
+        plain values are left as they are, without a call per value."""
+        if type(obj) is list:
             return [self._from_json(item) if type(item) in _CONTAINERS else item for item in obj]
+        type_name = obj.get("_type_")
+        if type_name is not None and len(obj) == 2 and "_data_" in obj:
+            data = obj["_data_"]
+            transcoding = self.names.get(type_name)
+            if transcoding is None:
+                return self._decode_obj(obj)  # raises TranscodingNotRegisteredError
+            return transcoding.decode(self._from_json(data) if type(data) in _CONTAINERS else data)
+        for key, value in obj.items():
+            if type(value) in _CONTAINERS:
+                obj[key] = self._from_json(value)
         return obj
 
 
