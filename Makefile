@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: run test lint postgres bench clean
+.PHONY: run demo test lint postgres bench clean
 
 $(INSTALLED): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -14,9 +14,19 @@ $(INSTALLED): pyproject.toml
 	$(BIN)/pip install --quiet -e ".[dev]"
 	@touch $@
 
+DEMO_DB := sqlite:///var/demo.db
+
 run: $(INSTALLED)
 	@mkdir -p var
+ifdef DEMO
+	@test -f var/demo.db || ADUAN_DATABASE_URL=$(DEMO_DB) $(BIN)/aduan simulate
+	ADUAN_DATABASE_URL=$(DEMO_DB) $(BIN)/aduan serve
+else
 	$(BIN)/aduan serve
+endif
+
+demo:
+	@$(MAKE) --no-print-directory run DEMO=1
 
 postgres:
 	@bash infra/scripts/postgres.sh

@@ -8,9 +8,11 @@ import signal
 import sys
 import threading
 from collections.abc import Sequence
+from datetime import date
 
 from pydantic import ValidationError
 
+from domain.calendar import WorkingCalendar
 from domain.errors import DomainError
 from domain.sla import SlaPolicy
 from domain.values import STAFF_ROLES, Actor, Role
@@ -25,6 +27,7 @@ from services.composition import (
 from services.deadline_watch import DeadlineWatch
 from services.progress import progress_bar
 from services.promises import PromiseDesk
+from services.simulation.scenario import Scenario, SimulatedClock, Simulation
 
 CLI_ACTOR = Actor(id="cli", role=Role.ADMIN)
 
@@ -138,6 +141,40 @@ def projections_rebuild(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def simulate(settings: Settings, args: argparse.Namespace) -> int:
+    for option in ("complaints", "days"):
+        if getattr(args, option) < 1:
+            print(f"--{option} must be at least 1.", file=sys.stderr)
+            return 2
+    now = system_clock()
+    end = now if args.until is None else min(WorkingCalendar().end_of_day(args.until), now)
+    scenario = Scenario(args.seed, args.complaints, args.days, end=end)
+    clock = SimulatedClock(scenario.start)
+    ledger = build_ledger(settings, clock)
+    if ledger.recorder.max_notification_id():
+        print(
+            f"{settings.database_url} already holds a ledger; simulate into a new store, e.g. "
+            "ADUAN_DATABASE_URL=sqlite:///var/demo.db aduan simulate",
+            file=sys.stderr,
+        )
+        ledger.close()
+        return 1
+    host = build_projection_host(settings, ledger)
+    try:
+        simulation = Simulation(ledger, clock, host, scenario, settings.skm_element_set)
+        report = simulation.run(progress_bar(f"simulating {args.days} days"))
+    finally:
+        host.stop()
+        ledger.close()
+    statuses = ", ".join(f"{status} {count}" for status, count in report.by_status.items())
+    print(
+        f"{report.complaints} complaints ({statuses}), {report.survey_responses} survey "
+        f"responses, {report.promises} promises, {report.clock_events} events by the clock; "
+        f"{report.events} events in {settings.database_url}"
+    )
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="aduan",
@@ -172,6 +209,19 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser(
         "project", help="run the projections, following the log until stopped"
     ).set_defaults(run=project)
+    simulation = commands.add_parser(
+        "simulate", help="make a realistic history in an empty store (for demos and benchmarks)"
+    )
+    simulation.add_argument("--seed", type=int, default=1, help="the same seed, the same story")
+    simulation.add_argument("--complaints", type=int, default=2000, help="complaints to file")
+    simulation.add_argument("--days", type=int, default=90, help="days the history spans")
+    simulation.add_argument(
+        "--until",
+        type=date.fromisoformat,
+        help="last day of the history (YYYY-MM-DD; default: now). With the same seed, the "
+        "same story",
+    )
+    simulation.set_defaults(run=simulate)
     projections = commands.add_parser("projections", help="read models").add_subparsers(
         dest="projections_command", required=True
     )
