@@ -41,6 +41,7 @@ test: $(INSTALLED) postgres lint
 
 bench: $(INSTALLED) postgres
 	$(BIN)/python bench/ingest.py
+	$(BIN)/python bench/read_models.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -8,12 +8,13 @@ import subprocess
 from datetime import UTC, datetime
 from pathlib import Path
 
+import httpx
 import psutil
 
 REPOSITORY = Path(__file__).resolve().parents[1]
 
 
-def describe_machine(wrk: str, database_versions: dict[str, str]) -> dict[str, str]:
+def describe_machine(wrk: str | None, database_versions: dict[str, str]) -> dict[str, str]:
     memory_gib = psutil.virtual_memory().total / 2**30
     machine = {
         "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
@@ -22,7 +23,7 @@ def describe_machine(wrk: str, database_versions: dict[str, str]) -> dict[str, s
         "memory": f"{memory_gib:.1f} GiB",
         "OS": f"{_os_name()}, Linux {platform.release()}",
         "Python": platform.python_version(),
-        "load generator": _wrk_version(wrk),
+        "load generator": _wrk_version(wrk) if wrk else f"httpx {httpx.__version__} (asyncio)",
         "code": _code_version(),
         "load average at start": " ".join(f"{load:.2f}" for load in psutil.getloadavg()),
     }

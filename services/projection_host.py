@@ -38,7 +38,7 @@ def all_projections(calendar: WorkingCalendar) -> list[Projection]:
 
 def open_view_store(sqlite_file: Path | None, postgres_url: str) -> ViewStore:
     if sqlite_file is not None:
-        return SQLiteViewStore(sqlite_file.with_name(sqlite_file.name + ".views"))
+        return SQLiteViewStore(views_file_beside(sqlite_file))
     return PostgresViewStore(postgres_url)
 
 

@@ -1,0 +1,92 @@
+"""Complaint histories made in memory by the domain itself, for the projection benchmarks.
+
+Each complaint is filed and taken through the lifecycle by the ``Complaint`` aggregate's own
+methods (so every event is one the ledger would store), then handed over as its events:
+written to a store in large transactions to make a log, or fed to projections directly.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+from typing import Any
+from uuid import uuid4
+
+from workload import complaint_bodies
+
+from domain.calendar import WorkingCalendar
+from domain.complaint import Complaint
+from domain.sla import SlaPolicy
+from domain.tracking import TrackingIndex, format_tracking_number
+from domain.values import Actor, RejectReason, ResolutionOutcome, Role
+from services.filing import Filing
+from services.principals import PUBLIC_ACTOR, hash_access_token
+
+UNIT_IDS = tuple(f"unit-{n:02d}" for n in range(20))
+COORDINATOR = Actor("koordinator-bench", Role.COORDINATOR)
+OFFICER = Actor("petugas-bench", Role.OFFICER)
+COMPLAINANT = Actor("public", Role.COMPLAINANT)
+POLICY = SlaPolicy()
+TOKEN_HASH = hash_access_token("bench-access-token")
+
+
+def complaint_histories(
+    count: int, start: datetime, days: int, calendar: WorkingCalendar, seed: int = 2009
+) -> Iterator[list[Any]]:
+    """The events of ``count`` complaints filed over ``days`` from ``start``, one list each:
+    about 12 % rejected, most verified, routed, answered and resolved, half with feedback,
+    and the most recent still open."""
+    rng = random.Random(seed)
+    filings = [Filing.model_validate_json(body) for body in complaint_bodies(2000, seed)]
+    for number in range(count):
+        filed_at = start + timedelta(seconds=rng.uniform(0, days * 86400))
+        filing = filings[number % len(filings)]
+        tracking_number = format_tracking_number(rng.getrandbits(50))
+        complaint = Complaint.file(
+            id=uuid4(),
+            policy=POLICY,
+            calendar=calendar,
+            at=filed_at,
+            tracking_number=tracking_number,
+            unit_id=rng.choice(UNIT_IDS),
+            title=filing.title,
+            description=filing.description,
+            channel=filing.channel,
+            kind=filing.kind,
+            category=filing.category,
+            incident_date=None,
+            location=filing.location.to_domain() if filing.location else None,
+            anonymous=filing.anonymous,
+            confidential=filing.confidential,
+            complainant=filing.complainant.to_domain() if filing.complainant else None,
+            access_token_hash=TOKEN_HASH,
+            actor=PUBLIC_ACTOR,
+        )
+        _live(complaint, rng, filed_at, calendar)
+        index = TrackingIndex.assign(tracking_number, complaint.id)
+        yield [*complaint.collect_events(), *index.collect_events()]
+
+
+def _live(
+    complaint: Complaint, rng: random.Random, at: datetime, calendar: WorkingCalendar
+) -> None:
+    fate = rng.random()
+    at += timedelta(hours=rng.uniform(2, 90))
+    if fate < 0.12:
+        complaint.reject(COORDINATOR, at, RejectReason.UNCLEAR)
+        return
+    complaint.verify(COORDINATOR, at)
+    if fate > 0.95:
+        return
+    at += timedelta(hours=rng.uniform(1, 24))
+    complaint.forward(COORDINATOR, at, complaint.unit_id, POLICY, calendar)
+    at += timedelta(hours=rng.uniform(4, 150))
+    complaint.respond(OFFICER, at, "Sedang kami tindak lanjuti.")
+    if fate > 0.85:
+        return
+    at += timedelta(days=rng.uniform(1, 40))
+    complaint.resolve(OFFICER, at, "Sudah diperbaiki.", ResolutionOutcome.FIXED, calendar)
+    if fate < 0.5:
+        at += timedelta(days=rng.uniform(0.2, 8))
+        complaint.give_feedback(COMPLAINANT, at, satisfied=fate < 0.42, rating=rng.randint(1, 5))
