@@ -14,17 +14,32 @@ from eventsourcing.utils import get_topic
 from domain.calendar import WorkingCalendar
 from domain.complaint import Complaint
 from domain.values import ResolutionOutcome, Status
+from projections import metrics_rollup as rollup
 from projections.complaints import STATUS_BY_EVENT, micros
 from projections.store import ViewTransaction
 
 TRIAGE_EVENTS = frozenset({"Verified", "Rejected", "InfoRequested"})
+_ROW_COLUMNS = tuple(
+    dict.fromkeys(
+        (
+            "filed_at", "verify_due", "resolution_due", "first_response_due", "routed_at",
+            *rollup.FACT_COLUMNS,
+        )
+    )
+)  # fmt: skip
+NEW_FACTS = {  # a complaint's facts before anything but its filing happened
+    "resolved_at": None, "fixed": 0, "triaged_at": None, "triage_on_time": None,
+    "responded_at": None, "response_on_time": None, "resolution_on_time": None,
+    "reopened": 0, "feedback_count": 0, "satisfied_count": 0, "rating_sum": 0,
+    "rating_count": 0,
+}  # fmt: skip
 _EVENTS = ("Filed", *STATUS_BY_EVENT, "FeedbackGiven")
 
 
 class MetricsProjection:
     name = "metrics"
-    version = 1
-    tables: tuple[str, ...] = ("complaint_facts",)
+    version = 2
+    tables: tuple[str, ...] = ("complaint_facts", "complaint_daily")
     topics: tuple[str, ...] = tuple(get_topic(getattr(Complaint, e)) for e in _EVENTS)
     ddl: tuple[str, ...] = (
         "CREATE TABLE IF NOT EXISTS complaint_facts ("
@@ -43,6 +58,7 @@ class MetricsProjection:
         " rating_count INTEGER NOT NULL DEFAULT 0)",
         "CREATE INDEX IF NOT EXISTS complaint_facts_filed ON complaint_facts (filed_at)",
         "CREATE INDEX IF NOT EXISTS complaint_facts_unit ON complaint_facts (unit_id, filed_at)",
+        *rollup.DDL,
     )
 
     def __init__(self, calendar: WorkingCalendar) -> None:
@@ -68,6 +84,7 @@ class MetricsProjection:
                 f"UPDATE complaint_facts SET {assignments} WHERE id = ?",
                 [*changes.values(), complaint_id],
             )
+            rollup.move(tx, row, {**row, **changes})
 
     def _changes_of(self, kind: str, event: Any, row: dict[str, Any]) -> dict[str, Any]:
         if kind == "Verified":
@@ -137,13 +154,10 @@ class MetricsProjection:
         tx.execute(
             f"INSERT INTO complaint_facts ({', '.join(row)}) VALUES ({marks})", list(row.values())
         )
+        rollup.move(tx, None, {**NEW_FACTS, **row})
 
     def _row(self, complaint_id: str, tx: ViewTransaction) -> dict[str, Any]:
-        columns = (
-            "filed_at", "verify_due", "resolution_due", "first_response_due", "triaged_at",
-            "routed_at", "responded_at", "resolved_at", "reopened", "feedback_count",
-            "satisfied_count", "rating_sum", "rating_count",
-        )  # fmt: skip
+        columns = _ROW_COLUMNS
         values = tx.query(
             f"SELECT {', '.join(columns)} FROM complaint_facts WHERE id = ?", (complaint_id,)
         )[0]

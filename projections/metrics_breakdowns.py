@@ -6,7 +6,8 @@ from collections import Counter
 from datetime import date, datetime, timedelta
 from typing import Any, Literal
 
-from projections.metrics_queries import FINISHED, Cohort, ratio
+from projections.metrics_queries import Cohort, ratio
+from projections.metrics_rollup import FINISHED
 from projections.store import ViewStore
 
 Interval = Literal["day", "week", "month"]
@@ -19,11 +20,11 @@ _OPEN = f"status NOT IN ({', '.join(repr(status) for status in FINISHED)})"
 def units(store: ViewStore, cohort: Cohort, min_sample: int) -> list[dict[str, Any]]:
     """One row per unit; units with at least ``min_sample`` complaints are ranked by
     completion rate, then resolution on time, then volume."""
-    where, params = cohort.where()
+    where, params = cohort.days_where()
     rows = store.query(
-        "SELECT unit_id, COUNT(*), COUNT(resolved_at), SUM(resolution_on_time),"
-        " COUNT(triaged_at), SUM(triage_on_time), COUNT(responded_at), SUM(response_on_time)"
-        f" FROM complaint_facts WHERE {where} GROUP BY unit_id",
+        "SELECT unit_id, SUM(received), SUM(resolved), SUM(resolved_on_time),"
+        " SUM(triaged), SUM(triaged_on_time), SUM(responded), SUM(responded_on_time)"
+        f" FROM complaint_daily WHERE {where} GROUP BY unit_id HAVING SUM(received) > 0",
         params,
     )
     table = [

@@ -10,30 +10,10 @@ from datetime import date, datetime
 from typing import Any
 
 from projections.complaints import micros
+from projections.metrics_rollup import TOTALS
 from projections.store import ViewStore
 from projections.work_queue import start_of_day
 
-FINISHED = ("resolved", "closed", "rejected", "withdrawn")
-_COUNTS = (
-    ("received", "COUNT(*)"),
-    ("rejected", "SUM(CASE WHEN status = 'rejected' THEN 1 ELSE 0 END)"),
-    ("withdrawn", "SUM(CASE WHEN status = 'withdrawn' THEN 1 ELSE 0 END)"),
-    ("closed", "SUM(CASE WHEN status = 'closed' THEN 1 ELSE 0 END)"),
-    ("open", f"SUM(CASE WHEN status NOT IN ({', '.join(repr(s) for s in FINISHED)}) "
-             "THEN 1 ELSE 0 END)"),
-    ("resolved", "COUNT(resolved_at)"),
-    ("fixed", "SUM(CASE WHEN resolved_at IS NOT NULL THEN fixed ELSE 0 END)"),
-    ("triaged", "COUNT(triaged_at)"),
-    ("triaged_on_time", "SUM(triage_on_time)"),
-    ("responded", "COUNT(responded_at)"),
-    ("responded_on_time", "SUM(response_on_time)"),
-    ("resolved_on_time", "SUM(resolution_on_time)"),
-    ("reopened", "SUM(CASE WHEN reopened > 0 THEN 1 ELSE 0 END)"),
-    ("feedback", "SUM(feedback_count)"),
-    ("satisfied", "SUM(satisfied_count)"),
-    ("rating_sum", "SUM(rating_sum)"),
-    ("rating_count", "SUM(rating_count)"),
-)  # fmt: skip
 COHORT_COUNTS = ("received", "rejected", "withdrawn", "closed", "open", "resolved", "fixed")
 DURATIONS = {"triage": "triage", "first_response": "response", "resolution": "resolution"}
 
@@ -43,6 +23,15 @@ class Cohort:
     filed_from: date
     filed_to: date
     unit_id: str | None = None
+
+    def days_where(self) -> tuple[str, list[Any]]:
+        """The cohort in the daily totals: its filing days, as Jakarta dates."""
+        sql = "filed_date >= ? AND filed_date < ?"
+        params: list[Any] = [self.filed_from.isoformat(), self.filed_to.isoformat()]
+        if self.unit_id is not None:
+            sql += " AND unit_id = ?"
+            params.append(self.unit_id)
+        return sql, params
 
     def where(self) -> tuple[str, list[Any]]:
         sql = "filed_at >= ? AND filed_at < ?"
@@ -68,12 +57,14 @@ def ratio(numerator: float, denominator: float) -> float | None:
 
 
 def summary(store: ViewStore, cohort: Cohort, now: datetime) -> dict[str, Any]:
-    where, params = cohort.where()
+    days_where, days_params = cohort.days_where()
     row = store.query(
-        f"SELECT {', '.join(sql for _, sql in _COUNTS)} FROM complaint_facts WHERE {where}",
-        params,
+        f"SELECT {', '.join(f'SUM({total})' for total in TOTALS)} FROM complaint_daily "
+        f"WHERE {days_where}",
+        days_params,
     )[0]
-    counts = {name: int(value or 0) for (name, _), value in zip(_COUNTS, row, strict=True)}
+    counts = {name: int(value or 0) for name, value in zip(TOTALS, row, strict=True)}
+    where, params = cohort.where()
     overdue = store.query(
         f"SELECT COUNT(*) FROM complaints_view WHERE {where} AND next_due <= ?",
         [*params, micros(now)],

@@ -12,7 +12,7 @@ from __future__ import annotations
 import sqlite3
 import threading
 from abc import ABC, abstractmethod
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -27,7 +27,29 @@ POSITIONS_DDL = (
 )
 
 
+Flush = Callable[["ViewTransaction", Any], None]
+
+
 class ViewTransaction(ABC):
+    """A view store's transaction. Projections may also keep state for the length of one
+    transaction (``deferred``): totals added up event by event and written once, just
+    before the commit, so that a batch of events costs one write per total, not one each."""
+
+    _deferred: dict[str, tuple[Any, Flush]]
+
+    def deferred(self, name: str, start: Callable[[], Any], flush: Flush) -> Any:
+        """This transaction's state called ``name`` (made by ``start`` on first use);
+        ``flush(tx, state)`` is called once before the commit."""
+        if not hasattr(self, "_deferred"):
+            self._deferred = {}
+        if name not in self._deferred:
+            self._deferred[name] = (start(), flush)
+        return self._deferred[name][0]
+
+    def flush_deferred(self) -> None:
+        for state, flush in getattr(self, "_deferred", {}).values():
+            flush(self, state)
+
     @abstractmethod
     def execute(self, sql: str, params: Sequence[Any] = ()) -> None: ...
 
@@ -118,7 +140,9 @@ class SQLiteViewStore(ViewStore):
         # Writers take the lock up front (no upgrade deadlocks); readers never block them.
         connection.execute("BEGIN IMMEDIATE" if write else "BEGIN")
         try:
-            yield _SQLiteTransaction(connection)
+            transaction = _SQLiteTransaction(connection)
+            yield transaction
+            transaction.flush_deferred()
         except BaseException:
             connection.execute("ROLLBACK")
             raise
@@ -155,7 +179,9 @@ class PostgresViewStore(ViewStore):
     @contextmanager
     def transaction(self, write: bool = True) -> Iterator[ViewTransaction]:
         with self._pool.connection() as connection, connection.transaction():
-            yield _PostgresTransaction(connection)
+            transaction = _PostgresTransaction(connection)
+            yield transaction
+            transaction.flush_deferred()
 
     def close(self) -> None:
         self._pool.close()

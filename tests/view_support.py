@@ -23,9 +23,9 @@ COMPLAINT_COLUMNS = (
 
 
 def dump_views(host: ProjectionHost) -> dict[str, list[tuple[Any, ...]]]:
-    """Every row of every view table, ordered by id."""
+    """Every row of every view table, in a fixed order."""
     return {
-        table: [tuple(row) for row in host.store.query(f"SELECT * FROM {table} ORDER BY id")]
+        table: sorted((tuple(row) for row in host.store.query(f"SELECT * FROM {table}")), key=repr)
         for runner in host.runners.values()
         for table in runner.projection.tables
     }
