@@ -1,12 +1,12 @@
 # Aduan Ledger. `make run` serves the API on SQLite; `make test` installs what is missing
-# (virtualenv, PostgreSQL) and runs every test.
+# (virtualenv, PostgreSQL, a local Kafka broker) and runs every test.
 
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: run demo test lint postgres bench clean
+.PHONY: run demo test lint postgres kafka kafka-stop bench clean
 
 $(INSTALLED): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -31,17 +31,23 @@ demo:
 postgres:
 	@bash infra/scripts/postgres.sh
 
+kafka:
+	@bash infra/scripts/kafka.sh start
+
+kafka-stop:
+	@bash infra/scripts/kafka.sh stop
+
 lint: $(INSTALLED)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
-test: $(INSTALLED) postgres lint
+test: $(INSTALLED) postgres kafka lint
 	$(BIN)/pytest
 
 bench: $(INSTALLED) postgres
 	$(BIN)/python bench/ingest.py
 	$(BIN)/python bench/read_models.py
 
-clean:
+clean: kafka-stop
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache .hypothesis

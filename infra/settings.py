@@ -46,6 +46,27 @@ class Settings(BaseSettings):
         "PostgreSQL they run as their own process (aduan project).",
     )
 
+    kafka_bootstrap: str | None = Field(
+        default=None,
+        description="Kafka bootstrap servers (host:port,...). Unset: no Kafka; consumers "
+        "read the local log in-process.",
+    )
+    kafka_topic: str = Field(
+        default="aduan.complaints.v1", description="The topic every ledger event goes to."
+    )
+    kafka_dead_letter_topic: str = Field(
+        default="aduan.notifications.dlq.v1",
+        description="Where notifications that failed every retry go, with the error.",
+    )
+    kafka_partitions: int = Field(default=3, ge=1, le=1000)
+    kafka_replication_factor: int = Field(default=1, ge=1, le=10)
+    kafka_retention_hours: int = Field(
+        default=720,
+        ge=-1,
+        description="How long the topics keep messages (-1: forever). The ledger stays the "
+        "record of truth; this is how far back a consumer can catch up.",
+    )
+
     @field_validator("extra_holidays", mode="before")
     @classmethod
     def _split_dates(cls, value: object) -> object:

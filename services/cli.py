@@ -17,6 +17,7 @@ from domain.errors import DomainError
 from domain.sla import SlaPolicy
 from domain.values import STAFF_ROLES, Actor, Role
 from infra.event_store import DatabaseUrlError, sqlite_path
+from infra.kafka_topics import KafkaUnavailableError, admin_client, ensure_topics, topic_specs
 from infra.settings import Settings
 from services.composition import (
     build_ledger,
@@ -175,6 +176,28 @@ def simulate(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def kafka_init(settings: Settings, _args: argparse.Namespace) -> int:
+    if not settings.kafka_bootstrap:
+        print(
+            "Kafka is not configured: set ADUAN_KAFKA_BOOTSTRAP (e.g. 127.0.0.1:9092, which "
+            "`make kafka` starts).",
+            file=sys.stderr,
+        )
+        return 2
+    try:
+        admin = admin_client(settings.kafka_bootstrap)
+    except KafkaUnavailableError as error:
+        print(error, file=sys.stderr)
+        return 1
+    try:
+        outcomes = ensure_topics(admin, topic_specs(settings))
+    finally:
+        admin.close()
+    for outcome in outcomes:
+        print(f"{outcome.name}: {outcome.state} ({outcome.detail})")
+    return 0 if all(outcome.ok for outcome in outcomes) else 1
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="aduan",
@@ -209,6 +232,12 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser(
         "project", help="run the projections, following the log until stopped"
     ).set_defaults(run=project)
+    kafka = commands.add_parser("kafka", help="Kafka distribution").add_subparsers(
+        dest="kafka_command", required=True
+    )
+    kafka.add_parser(
+        "init", help="create the topics with the partitions and retention from settings"
+    ).set_defaults(run=kafka_init)
     simulation = commands.add_parser(
         "simulate", help="make a realistic history in an empty store (for demos and benchmarks)"
     )
