@@ -17,7 +17,10 @@ from workload import complaint_bodies
 
 from domain.calendar import WorkingCalendar
 from domain.complaint import Complaint
+from domain.promise import ImprovementPromise
+from domain.skm import SKM_2017
 from domain.sla import SlaPolicy
+from domain.survey import RespondentProfile, SurveyResponse
 from domain.tracking import TrackingIndex, format_tracking_number
 from domain.values import Actor, RejectReason, ResolutionOutcome, Role
 from services.filing import Filing
@@ -27,6 +30,10 @@ UNIT_IDS = tuple(f"unit-{n:02d}" for n in range(20))
 COORDINATOR = Actor("koordinator-bench", Role.COORDINATOR)
 OFFICER = Actor("petugas-bench", Role.OFFICER)
 COMPLAINANT = Actor("public", Role.COMPLAINANT)
+UNIT_HEAD = Actor("kepala-bench", Role.SUPERVISOR)
+AUDITOR = Actor("inspektorat-bench", Role.AUDITOR)
+SURVEY_SHARE = 0.3  # service users who answer the satisfaction survey, per complaint filed
+COMPLAINTS_PER_PROMISE = 250
 POLICY = SlaPolicy()
 TOKEN_HASH = hash_access_token("bench-access-token")
 
@@ -36,7 +43,9 @@ def complaint_histories(
 ) -> Iterator[list[Any]]:
     """The events of ``count`` complaints filed over ``days`` from ``start``, one list each:
     about 12 % rejected, most verified, routed, answered and resolved, half with feedback,
-    and the most recent still open."""
+    and the most recent still open. Beside them, in the same lists, SKM survey responses
+    (about three for every ten complaints) and an improvement promise's whole history for
+    every 250 complaints, so that every view has events of its own to read."""
     rng = random.Random(seed)
     filings = [Filing.model_validate_json(body) for body in complaint_bodies(2000, seed)]
     for number in range(count):
@@ -65,7 +74,47 @@ def complaint_histories(
         )
         _live(complaint, rng, filed_at, calendar)
         index = TrackingIndex.assign(tracking_number, complaint.id)
-        yield [*complaint.collect_events(), *index.collect_events()]
+        events = [*complaint.collect_events(), *index.collect_events()]
+        if rng.random() < SURVEY_SHARE:
+            events.extend(_survey_response(rng, complaint.unit_id, filed_at))
+        if number % COMPLAINTS_PER_PROMISE == COMPLAINTS_PER_PROMISE - 1:
+            events.extend(_promise(rng, complaint.unit_id, filed_at, calendar))
+        yield events
+
+
+def _survey_response(rng: random.Random, unit_id: str, at: datetime) -> list[Any]:
+    quality = rng.uniform(2.6, 3.6)
+    scores = [min(4, max(1, round(rng.gauss(quality, 0.55)))) for _ in SKM_2017.elements]
+    profile = RespondentProfile(age_band="26-35", sex=rng.choice(("L", "P")))
+    response = SurveyResponse.record(
+        id=uuid4(), unit_id=unit_id, element_set=SKM_2017.name, scores=scores,
+        profile=profile, at=at + timedelta(hours=rng.uniform(0, 2)),
+    )  # fmt: skip
+    return list(response.collect_events())
+
+
+def _promise(
+    rng: random.Random, unit_id: str, at: datetime, calendar: WorkingCalendar
+) -> list[Any]:
+    """Drafted, signed, published, worked on, then kept (and verified) or missed."""
+    due = calendar.local_date(at) + timedelta(days=rng.randint(30, 120))
+    promise = ImprovementPromise.draft(
+        id=uuid4(), unit_id=unit_id, title="Antrean lebih singkat",
+        commitment="Menambah loket pelayanan", due_date=due, answers_categories=[],
+        answers_skm_elements=[rng.choice(SKM_2017.elements)], actor=UNIT_HEAD,
+        at=at, calendar=calendar,
+    )  # fmt: skip
+    promise.sign(UNIT_HEAD, at + timedelta(days=1), "Kepala Dinas")
+    promise.publish(UNIT_HEAD, at + timedelta(days=2))
+    promise.note_progress(UNIT_HEAD, at + timedelta(days=10), "Loket ketiga sudah dibuka.")
+    if rng.random() < 0.65:
+        promise.fulfil(UNIT_HEAD, at + timedelta(days=20), "Foto loket", calendar)
+    else:
+        promise.apply_time(UNIT_HEAD, at + timedelta(days=130), calendar)
+    promise.verify(
+        AUDITOR, at + timedelta(days=140), kept=bool(promise.fulfilled_on_time), note="Diperiksa"
+    )
+    return list(promise.collect_events())
 
 
 def _live(

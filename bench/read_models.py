@@ -81,6 +81,7 @@ def measure_rebuilds(store: str, args: argparse.Namespace, workdir: Path) -> lis
                         f"{applied:,}",
                         f"{seconds:.1f}",
                         f"{log_size / seconds:,.0f}",
+                        f"{applied / seconds:,.0f}",
                     )
                 )
         finally:
@@ -207,7 +208,7 @@ async def ask_summaries(base_url: str, requests: int) -> list[float]:
     return latencies
 
 
-REBUILD_HEADER = ("store", "view", "log events", "applied", "seconds", "events/s")
+REBUILD_HEADER = ("store", "view", "log events", "applied", "seconds", "events/s", "applied/s")
 LAG_HEADER = (
     "store",
     "target/s",
