@@ -54,6 +54,21 @@ class Settings(BaseSettings):
     kafka_topic: str = Field(
         default="aduan.complaints.v1", description="The topic every ledger event goes to."
     )
+    kafka_timeout_seconds: float = Field(
+        default=30.0,
+        gt=0,
+        description="How long a Kafka client waits on the broker before it reports a failure.",
+    )
+    kafka_relay_batch_size: int = Field(
+        default=1000,
+        ge=1,
+        le=100_000,
+        description="Events the relay publishes, flushes and records as one step.",
+    )
+    event_source: str = Field(
+        default="urn:aduan:ledger",
+        description="The CloudEvents source of this ledger's events (a URI reference).",
+    )
     kafka_dead_letter_topic: str = Field(
         default="aduan.notifications.dlq.v1",
         description="Where notifications that failed every retry go, with the error.",

@@ -28,6 +28,7 @@ from services.composition import (
 from services.deadline_watch import DeadlineWatch
 from services.progress import progress_bar
 from services.promises import PromiseDesk
+from services.relay_command import KAFKA_NOT_CONFIGURED, relay
 from services.simulation.scenario import Scenario, SimulatedClock, Simulation
 
 CLI_ACTOR = Actor(id="cli", role=Role.ADMIN)
@@ -178,11 +179,7 @@ def simulate(settings: Settings, args: argparse.Namespace) -> int:
 
 def kafka_init(settings: Settings, _args: argparse.Namespace) -> int:
     if not settings.kafka_bootstrap:
-        print(
-            "Kafka is not configured: set ADUAN_KAFKA_BOOTSTRAP (e.g. 127.0.0.1:9092, which "
-            "`make kafka` starts).",
-            file=sys.stderr,
-        )
+        print(KAFKA_NOT_CONFIGURED, file=sys.stderr)
         return 2
     try:
         admin = admin_client(settings.kafka_bootstrap)
@@ -238,6 +235,13 @@ def build_parser() -> argparse.ArgumentParser:
     kafka.add_parser(
         "init", help="create the topics with the partitions and retention from settings"
     ).set_defaults(run=kafka_init)
+    relay_parser = commands.add_parser(
+        "relay", help="publish the event log to Kafka in order, following it until stopped"
+    )
+    relay_parser.add_argument(
+        "--once", action="store_true", help="publish the backlog, print how many, and exit"
+    )
+    relay_parser.set_defaults(run=relay)
     simulation = commands.add_parser(
         "simulate", help="make a realistic history in an empty store (for demos and benchmarks)"
     )

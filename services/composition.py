@@ -6,11 +6,14 @@ from datetime import UTC, datetime, timedelta
 
 from infra.event_store import persistence_env, sqlite_path
 from infra.holidays_id import indonesian_calendar
+from infra.kafka_publisher import KafkaPublisher
+from infra.relay_positions import RelayPositions
 from infra.secret_key import resolve_secret_key
 from infra.settings import Settings
 from services.auth import TokenIssuer
 from services.ledger import Clock, ComplaintLedger
 from services.projection_host import ProjectionHost, open_view_store
+from services.relay import Relay
 
 
 def system_clock() -> datetime:
@@ -36,3 +39,19 @@ def projections_run_in_process(settings: Settings) -> bool:
     if settings.projections_in_process is not None:
         return settings.projections_in_process
     return sqlite_path(settings.database_url) is not None
+
+
+def build_relay(settings: Settings, ledger: ComplaintLedger) -> Relay:
+    return Relay(
+        ledger,
+        RelayPositions(ledger.recorder),
+        settings.kafka_topic,
+        settings.event_source,
+        settings.kafka_relay_batch_size,
+    )
+
+
+def connect_publisher(settings: Settings, bootstrap: str) -> KafkaPublisher:
+    return KafkaPublisher(
+        bootstrap, settings.kafka_topic, settings.kafka_timeout_seconds, client_id="aduan-relay"
+    )

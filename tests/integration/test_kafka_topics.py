@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 from collections.abc import Iterator
@@ -13,34 +12,8 @@ from kafka import KafkaProducer
 from kafka.admin import KafkaAdminClient
 from kafka.errors import KafkaError
 
-from infra.kafka_topics import HOUR_MS, admin_client, retention_ms
+from infra.kafka_topics import HOUR_MS, retention_ms
 from services.cli import main
-
-DEFAULT_BOOTSTRAP = "127.0.0.1:9092"
-
-
-@pytest.fixture(scope="session")
-def kafka_bootstrap() -> str:
-    bootstrap = os.environ.get("ADUAN_TEST_KAFKA_BOOTSTRAP", DEFAULT_BOOTSTRAP)
-    try:
-        admin_client(bootstrap).close()
-    except Exception as error:  # any failure to reach it is the same message
-        problem = str(error)
-    else:
-        return bootstrap
-    pytest.fail(
-        f"Kafka at {bootstrap} does not answer: {problem}\n"
-        "Start it with `make kafka` (or `make test`, which starts it), or point "
-        "ADUAN_TEST_KAFKA_BOOTSTRAP at a broker.",
-        pytrace=False,
-    )
-
-
-@pytest.fixture
-def admin(kafka_bootstrap: str) -> Iterator[KafkaAdminClient]:
-    client = admin_client(kafka_bootstrap)
-    yield client
-    client.close()
 
 
 @pytest.fixture

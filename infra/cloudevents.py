@@ -1,0 +1,154 @@
+"""Ledger events as CloudEvents 1.0 Kafka messages, and what never leaves the ledger.
+
+Structured content mode: the message value is the JSON envelope; its id and type are also
+in the Kafka binding's ``ce_id`` and ``ce_type`` headers, and the key is the aggregate id
+(the complaint id for complaint events), so one aggregate's events stay in one partition,
+in order.
+
+Privacy rule: the complainant's identity and contacts (``Complainant``), the access-token
+hash and survey respondents' profiles are never published. For a confidential complaint the
+free text of every one of its events (title, description, location, questions, answers,
+notes...) is withheld too and the event's data names what was withheld in ``withheld``.
+Consumers that need any of it ask the ledger.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+from uuid import NAMESPACE_URL, UUID, uuid5
+
+import orjson
+
+from domain.complaint import Complaint
+from domain.promise import ImprovementPromise
+from domain.survey import RespondentProfile, SurveyResponse
+from domain.tracking import TrackingIndex
+from domain.unit import ServiceUnit, UnitDirectory
+from domain.values import Complainant
+
+SPEC_VERSION = "1.0"
+STRUCTURED_CONTENT_TYPE = b"application/cloudevents+json; charset=UTF-8"
+DATA_CONTENT_TYPE = "application/json"
+EVENT_ID_NAMESPACE = uuid5(NAMESPACE_URL, "aduan:event")
+SEQUENCE_DIGITS = 20  # zero-padded, so comparing sequences as strings orders them
+
+# The ``type`` of an aggregate's events: aduan.<family>.<event class name>.
+FAMILIES: dict[str, str] = {
+    Complaint.__qualname__: "complaint",
+    ServiceUnit.__qualname__: "unit",
+    UnitDirectory.__qualname__: "unit_directory",
+    TrackingIndex.__qualname__: "tracking",
+    SurveyResponse.__qualname__: "survey_response",
+    ImprovementPromise.__qualname__: "promise",
+}
+# The library's own fields: the envelope's id, subject and time say what they say.
+_LIBRARY_FIELDS = frozenset(
+    {"originator_id", "originator_version", "originator_topic", "timestamp"}
+)
+NEVER_PUBLISHED = frozenset({"complainant", "access_token_hash", "profile"})
+_PERSONAL_TYPES = (Complainant, RespondentProfile)  # not published under any field name
+# Per complaint event: the free text withheld when the complaint is confidential.
+CONFIDENTIAL_TEXT: dict[str, tuple[str, ...]] = {
+    "Filed": ("title", "description", "location"),
+    "Rejected": ("note",),
+    "InfoRequested": ("questions",),
+    "Supplemented": ("information",),
+    "Forwarded": ("note",),
+    "Responded": ("message",),
+    "Resolved": ("resolution",),
+    "FeedbackGiven": ("comment",),
+    "Reopened": ("reason",),
+    "Closed": ("note",),
+    "Withdrawn": ("note",),
+}
+
+
+class UnpublishableEventError(Exception):
+    """An event of an aggregate with no publishing rule: it is not sent (and the relay stops
+    before it) until the aggregate is added to ``FAMILIES`` and given schemas."""
+
+
+@dataclass(frozen=True)
+class KafkaMessage:
+    key: bytes
+    value: bytes
+    headers: list[tuple[str, bytes]]
+
+
+def event_id(originator_id: UUID, originator_version: int) -> UUID:
+    """Stable across re-publishing, so consumers can drop the copies they already have."""
+    return uuid5(EVENT_ID_NAMESPACE, f"{originator_id}:{originator_version}")
+
+
+def event_type(event: Any) -> str:
+    aggregate, _, name = type(event).__qualname__.rpartition(".")
+    family = FAMILIES.get(aggregate)
+    if family is None:
+        raise UnpublishableEventError(
+            f"No publishing rule for {type(event).__qualname__}; add its aggregate to "
+            "infra/cloudevents.py FAMILIES and its schemas to schemas/events/."
+        )
+    return f"aduan.{family}.{name}"
+
+
+def is_complaint_event(event: Any) -> bool:
+    return type(event).__qualname__.startswith(f"{Complaint.__qualname__}.")
+
+
+def envelope(event: Any, position: int, source: str, confidential: bool) -> dict[str, Any]:
+    """The CloudEvent of ``event`` at log ``position``; ``confidential`` says whether the
+    complaint it belongs to is confidential (a Filed event says so itself)."""
+    state = vars(event)
+    return {
+        "specversion": SPEC_VERSION,
+        "id": str(event_id(event.originator_id, event.originator_version)),
+        "source": source,
+        "type": event_type(event),
+        "subject": str(event.originator_id),
+        "time": state.get("at") or event.timestamp,
+        "sequence": f"{position:0{SEQUENCE_DIGITS}d}",
+        "datacontenttype": DATA_CONTENT_TYPE,
+        "data": event_data(event, confidential or state.get("confidential") is True),
+    }
+
+
+def event_data(event: Any, confidential: bool) -> dict[str, Any]:
+    withheld = (
+        CONFIDENTIAL_TEXT.get(type(event).__name__, ())
+        if confidential and is_complaint_event(event)
+        else ()
+    )
+    data = {
+        name: value
+        for name, value in vars(event).items()
+        if name not in _LIBRARY_FIELDS
+        and name not in NEVER_PUBLISHED
+        and name not in withheld
+        and not isinstance(value, _PERSONAL_TYPES)
+    }
+    if withheld:
+        data["withheld"] = sorted(withheld)
+    return data
+
+
+def to_message(event: Any, position: int, source: str, confidential: bool) -> KafkaMessage:
+    cloud_event = envelope(event, position, source, confidential)
+    return KafkaMessage(
+        key=cloud_event["subject"].encode(),
+        value=orjson.dumps(cloud_event, default=_encode_other, option=orjson.OPT_NON_STR_KEYS),
+        headers=[
+            ("ce_id", cloud_event["id"].encode()),
+            ("ce_type", cloud_event["type"].encode()),
+            ("content-type", STRUCTURED_CONTENT_TYPE),
+        ],
+    )
+
+
+def _encode_other(value: Any) -> Any:
+    """Decimals, which orjson does not write itself (it writes UUIDs, datetimes, enums and
+    dataclasses)."""
+    if isinstance(value, Decimal):
+        return str(value)
+    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
