@@ -45,9 +45,10 @@ lint: $(INSTALLED)
 test: $(INSTALLED) postgres kafka lint
 	$(BIN)/pytest
 
-bench: $(INSTALLED) postgres
+bench: $(INSTALLED) postgres kafka
 	$(BIN)/python bench/ingest.py
 	$(BIN)/python bench/read_models.py
+	$(BIN)/python bench/relay.py
 
 clean: kafka-stop
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache .hypothesis

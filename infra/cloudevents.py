@@ -44,11 +44,11 @@ FAMILIES: dict[str, str] = {
     ImprovementPromise.__qualname__: "promise",
 }
 # The library's own fields: the envelope's id, subject and time say what they say.
-_LIBRARY_FIELDS = frozenset(
+LIBRARY_FIELDS = frozenset(
     {"originator_id", "originator_version", "originator_topic", "timestamp"}
 )
 NEVER_PUBLISHED = frozenset({"complainant", "access_token_hash", "profile"})
-_PERSONAL_TYPES = (Complainant, RespondentProfile)  # not published under any field name
+PERSONAL_TYPES = (Complainant, RespondentProfile)  # not published under any field name
 # Per complaint event: the free text withheld when the complaint is confidential.
 CONFIDENTIAL_TEXT: dict[str, tuple[str, ...]] = {
     "Filed": ("title", "description", "location"),
@@ -83,18 +83,26 @@ def event_id(originator_id: UUID, originator_version: int) -> UUID:
 
 
 def event_type(event: Any) -> str:
-    aggregate, _, name = type(event).__qualname__.rpartition(".")
+    return event_type_of_class(type(event))
+
+
+def event_type_of_class(event_class: type) -> str:
+    aggregate, _, name = event_class.__qualname__.rpartition(".")
     family = FAMILIES.get(aggregate)
     if family is None:
         raise UnpublishableEventError(
-            f"No publishing rule for {type(event).__qualname__}; add its aggregate to "
+            f"No publishing rule for {event_class.__qualname__}; add its aggregate to "
             "infra/cloudevents.py FAMILIES and its schemas to schemas/events/."
         )
     return f"aduan.{family}.{name}"
 
 
 def is_complaint_event(event: Any) -> bool:
-    return type(event).__qualname__.startswith(f"{Complaint.__qualname__}.")
+    return is_complaint_event_class(type(event))
+
+
+def is_complaint_event_class(event_class: type) -> bool:
+    return event_class.__qualname__.startswith(f"{Complaint.__qualname__}.")
 
 
 def envelope(event: Any, position: int, source: str, confidential: bool) -> dict[str, Any]:
@@ -123,10 +131,10 @@ def event_data(event: Any, confidential: bool) -> dict[str, Any]:
     data = {
         name: value
         for name, value in vars(event).items()
-        if name not in _LIBRARY_FIELDS
+        if name not in LIBRARY_FIELDS
         and name not in NEVER_PUBLISHED
         and name not in withheld
-        and not isinstance(value, _PERSONAL_TYPES)
+        and not isinstance(value, PERSONAL_TYPES)
     }
     if withheld:
         data["withheld"] = sorted(withheld)

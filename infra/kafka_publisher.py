@@ -6,8 +6,11 @@ from collections.abc import Sequence
 
 from kafka import KafkaProducer
 from kafka.errors import KafkaError
+from kafka.partitioner.default import murmur2
 
 from infra.cloudevents import KafkaMessage
+
+KNOWN_KEYS_LIMIT = 100_000
 
 
 class PublishError(Exception):
@@ -43,13 +46,14 @@ class KafkaPublisher:
                 "`make kafka` or set ADUAN_KAFKA_BOOTSTRAP"
             ) from error
         try:
-            self._producer.partitions_for(topic)
+            self._partitions = sorted(self._producer.partitions_for(topic))
         except KafkaError as error:
             self.close()
             raise PublishError(
                 f"Kafka at {bootstrap} has no topic {topic} ({error}); create it with "
                 "`aduan kafka init`"
             ) from error
+        self._partition_of_key: dict[bytes, int] = {}
 
     def publish(self, messages: Sequence[KafkaMessage]) -> None:
         """Send, flush, then check each message's outcome: ``flush`` alone only waits, it
@@ -57,7 +61,11 @@ class KafkaPublisher:
         try:
             futures = [
                 self._producer.send(
-                    self.topic, value=message.value, key=message.key, headers=message.headers
+                    self.topic,
+                    value=message.value,
+                    key=message.key,
+                    headers=message.headers,
+                    partition=self.partition(message.key),
                 )
                 for message in messages
             ]
@@ -68,6 +76,18 @@ class KafkaPublisher:
             raise PublishError(
                 f"Kafka at {self.bootstrap} did not confirm a batch for {self.topic}: {error}"
             ) from error
+
+    def partition(self, key: bytes) -> int:
+        """The client's default partition for ``key`` (murmur2, as the Java client hashes
+        it), remembered: an aggregate's events share a key, and hashing in Python is
+        a large part of a send."""
+        partition = self._partition_of_key.get(key)
+        if partition is None:
+            if len(self._partition_of_key) >= KNOWN_KEYS_LIMIT:
+                self._partition_of_key.clear()
+            index = (murmur2(key) & 0x7FFFFFFF) % len(self._partitions)
+            partition = self._partition_of_key[key] = self._partitions[index]
+        return partition
 
     def close(self) -> None:
         """Stop at once; whatever was not confirmed is sent again by the next publisher."""

@@ -60,7 +60,7 @@ class Settings(BaseSettings):
         description="How long a Kafka client waits on the broker before it reports a failure.",
     )
     kafka_relay_batch_size: int = Field(
-        default=1000,
+        default=5000,
         ge=1,
         le=100_000,
         description="Events the relay publishes, flushes and records as one step.",

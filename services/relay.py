@@ -15,9 +15,10 @@ from collections.abc import Callable, Sequence
 from typing import Any, Protocol
 from uuid import UUID
 
-from infra.cloudevents import KafkaMessage, is_complaint_event, to_message
+from infra.cloudevents import KafkaMessage, is_complaint_event
 from infra.kafka_publisher import PublishError
 from infra.relay_positions import RelayPositions
+from infra.stored_cloudevents import StoredEvent, stored_message
 from services.ledger import ComplaintLedger
 
 log = logging.getLogger("aduan.relay")
@@ -43,21 +44,29 @@ class Confidentiality:
         self._known: dict[UUID, bool] = {}
 
     def of(self, event: Any) -> bool:
-        if not is_complaint_event(event):
+        """Of a domain event, or of a ``StoredEvent``."""
+        if isinstance(event, StoredEvent):
+            if not event.is_complaint_event:
+                return False
+            filed_confidential = event.state.get("confidential") is True
+        elif is_complaint_event(event):
+            filed_confidential = getattr(event, "confidential", None) is True
+        else:
             return False
         complaint_id = event.originator_id
         known = self._known.get(complaint_id)
         if known is None:
             if len(self._known) >= KNOWN_COMPLAINTS_LIMIT:
                 self._known.clear()
-            known = self._read(event)
+            if event.originator_version == 1:  # the Filed event itself
+                known = filed_confidential
+            else:
+                known = self._read(complaint_id)
             self._known[complaint_id] = known
         return known
 
-    def _read(self, event: Any) -> bool:
-        if event.originator_version == 1:  # the Filed event itself
-            return bool(event.confidential)
-        (filed,) = self._ledger.recorder.select_events(event.originator_id, lte=1)
+    def _read(self, complaint_id: UUID) -> bool:
+        (filed,) = self._ledger.recorder.select_events(complaint_id, lte=1)
         return bool(self._ledger.event_fields(filed, "confidential")["confidential"])
 
 
@@ -145,8 +154,8 @@ class Relay:
             publisher.close()
 
     def _message(self, notification: Any) -> KafkaMessage:
-        event = self.ledger.mapper.to_domain_event(notification)
-        return to_message(event, notification.id, self.source, self._confidentiality.of(event))
+        event = StoredEvent(notification, self.ledger.mapper)
+        return stored_message(event, notification.id, self.source, self._confidentiality.of(event))
 
 
 class _Report:
