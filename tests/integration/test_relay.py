@@ -169,3 +169,24 @@ def test_kcat_reads_the_same_messages_as_the_python_client(
         for m in python
     }  # fmt: skip
     assert by_kcat == by_python and len(read) == log_size(ledger)
+
+
+def test_the_relay_partitions_keys_as_the_client_s_default_partitioner_does(
+    settings: Settings,
+) -> None:
+    assert settings.kafka_bootstrap is not None
+    publisher = KafkaPublisher(settings.kafka_bootstrap, settings.kafka_topic)
+    try:
+        producer = publisher._producer
+        keys = [str(uuid4()).encode() for _ in range(300)]
+        chosen = [publisher.partition(key) for key in [*keys, *keys]]  # remembered the 2nd time
+        default = [
+            producer.config["partitioner"].partition(
+                settings.kafka_topic, key, key, None, None, producer._metadata
+            )
+            for key in keys
+        ]
+    finally:
+        publisher.close()
+    assert chosen == default + default
+    assert set(default) == {0, 1, 2}
