@@ -4,10 +4,17 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
-from pydantic import Field, field_validator
+from pydantic import BaseModel, Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+
+class UnitContacts(BaseModel):
+    """The e-mail addresses a unit's staff get notifications at (``ADUAN_UNIT_CONTACTS``)."""
+
+    officers: list[Annotated[str, Field(pattern=r"^[^@\s]+@[^@\s]+$")]] = []
+    supervisors: list[Annotated[str, Field(pattern=r"^[^@\s]+@[^@\s]+$")]] = []
 
 
 class Settings(BaseSettings):
@@ -81,6 +88,32 @@ class Settings(BaseSettings):
         description="How long the topics keep messages (-1: forever). The ledger stays the "
         "record of truth; this is how far back a consumer can catch up.",
     )
+
+    notify_group: str = Field(default="aduan-notifier", description="aduan notify's group.")
+    notify_language: Literal["id", "en"] = "id"
+    notify_in_process: bool | None = Field(
+        default=None,
+        description="Run the notifier inside the server, following the log. Unset: yes on "
+        "SQLite without ADUAN_KAFKA_BOOTSTRAP.",
+    )
+    notify_attempts: int = Field(default=5, ge=1, le=20, description="Tries per delivery.")
+    notify_backoff_seconds: float = Field(
+        default=1.0, ge=0, le=60, description="Wait before the first retry; it doubles."
+    )
+    notify_timeout_seconds: float = Field(default=10.0, gt=0, le=120)
+    unit_contacts: dict[str, UnitContacts] = Field(
+        default_factory=dict,
+        description='Staff addresses per unit, JSON: {"disdukcapil": {"officers": [...], '
+        '"supervisors": [...]}}.',
+    )
+    smtp_host: str | None = Field(default=None, description="Unset: no e-mail is sent.")
+    smtp_port: int = 25
+    smtp_username: str | None = None
+    smtp_password: str | None = None
+    smtp_starttls: bool = False
+    smtp_from: str = "Aduan Ledger <noreply@aduan.invalid>"
+    sms_gateway_url: str | None = Field(default=None, description="Unset: no SMS is sent.")
+    sms_gateway_token: str | None = None
 
     @field_validator("extra_holidays", mode="before")
     @classmethod

@@ -26,6 +26,7 @@ from services.composition import (
     system_clock,
 )
 from services.deadline_watch import DeadlineWatch
+from services.notifications.command import notify
 from services.progress import progress_bar
 from services.promises import PromiseDesk
 from services.relay_command import KAFKA_NOT_CONFIGURED, relay
@@ -242,6 +243,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--once", action="store_true", help="publish the backlog, print how many, and exit"
     )
     relay_parser.set_defaults(run=relay)
+    notify_parser = commands.add_parser(
+        "notify", help="send the notifications events call for, following until stopped"
+    )
+    notify_parser.add_argument(
+        "--once", action="store_true", help="handle what is there now, print a summary, exit"
+    )
+    notify_parser.set_defaults(run=notify)
     simulation = commands.add_parser(
         "simulate", help="make a realistic history in an empty store (for demos and benchmarks)"
     )

@@ -4,14 +4,25 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from domain.errors import NotFoundError
 from infra.event_store import persistence_env, sqlite_path
 from infra.holidays_id import indonesian_calendar
+from infra.kafka_consumer import group_consumer
 from infra.kafka_publisher import KafkaPublisher
+from infra.notify_channels import SmsGateway, SmtpConfig, SmtpMailer, WebhookPoster
 from infra.relay_positions import RelayPositions
 from infra.secret_key import resolve_secret_key
 from infra.settings import Settings
+from projections.store import PostgresViewStore, SQLiteViewStore, ViewStore
 from services.auth import TokenIssuer
 from services.ledger import Clock, ComplaintLedger
+from services.notifications.channels import Channels
+from services.notifications.deliveries import Deliveries
+from services.notifications.dispatcher import Dispatcher, Policy
+from services.notifications.facts import LedgerFacts
+from services.notifications.kafka_notifier import KafkaNotifier
+from services.notifications.log_follower import LogFollower
+from services.notifications.webhooks import Webhooks
 from services.projection_host import ProjectionHost, open_view_store
 from services.relay import Relay
 
@@ -54,4 +65,69 @@ def build_relay(settings: Settings, ledger: ComplaintLedger) -> Relay:
 def connect_publisher(settings: Settings, bootstrap: str) -> KafkaPublisher:
     return KafkaPublisher(
         bootstrap, settings.kafka_topic, settings.kafka_timeout_seconds, client_id="aduan-relay"
+    )
+
+
+def open_notification_store(settings: Settings) -> ViewStore:
+    """The notifier's tables: in PostgreSQL's database; on SQLite in a file of their own
+    beside the event store (``aduan.notifications.db``): not views, they cannot be rebuilt."""
+    path = sqlite_path(settings.database_url)
+    if path is not None:
+        return SQLiteViewStore(path.with_name(f"{path.stem}.notifications{path.suffix}"))
+    return PostgresViewStore(settings.database_url, pool_size=2)
+
+
+def notify_in_process(settings: Settings) -> bool:
+    if settings.notify_in_process is not None:
+        return settings.notify_in_process
+    return not settings.kafka_bootstrap and sqlite_path(settings.database_url) is not None
+
+
+def build_webhooks(store: ViewStore, ledger: ComplaintLedger) -> Webhooks:
+    def unit_exists(unit_id: str) -> bool:
+        try:
+            ledger.get_unit(unit_id)
+        except NotFoundError:
+            return False
+        return True
+
+    return Webhooks(store, unit_exists)
+
+
+def build_dispatcher(settings: Settings, ledger: ComplaintLedger, store: ViewStore) -> Dispatcher:
+    timeout = settings.notify_timeout_seconds
+    mailer = None
+    if settings.smtp_host:
+        mailer = SmtpMailer(SmtpConfig(
+            settings.smtp_host, settings.smtp_port, settings.smtp_from, settings.smtp_username,
+            settings.smtp_password, settings.smtp_starttls, timeout,
+        ))  # fmt: skip
+    sms = None
+    if settings.sms_gateway_url:
+        sms = SmsGateway(settings.sms_gateway_url, settings.sms_gateway_token, timeout)
+    policy = Policy(settings.unit_contacts, settings.notify_language, settings.notify_attempts,
+                    settings.notify_backoff_seconds)  # fmt: skip
+    channels = Channels(mailer, sms, WebhookPoster(timeout))
+    return Dispatcher(channels, Deliveries(store), Webhooks(store), LedgerFacts(ledger), policy)
+
+
+def build_log_follower(
+    settings: Settings, ledger: ComplaintLedger, store: ViewStore
+) -> LogFollower:
+    dispatcher = build_dispatcher(settings, ledger, store)
+    return LogFollower(ledger, dispatcher, store, settings.event_source)
+
+
+def build_kafka_notifier(
+    settings: Settings, ledger: ComplaintLedger, store: ViewStore, bootstrap: str
+) -> KafkaNotifier:
+    timeout = settings.kafka_timeout_seconds
+    dead_letters = KafkaPublisher(bootstrap, settings.kafka_dead_letter_topic, timeout,
+                                  client_id=f"{settings.notify_group}-dlq")  # fmt: skip
+    group, topic = settings.notify_group, settings.kafka_topic
+    return KafkaNotifier(
+        build_dispatcher(settings, ledger, store),
+        lambda: group_consumer(bootstrap, topic, group, timeout),
+        dead_letters,
+        group,
     )

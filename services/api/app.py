@@ -19,23 +19,30 @@ from services.api.json_body import document_json_bodies
 from services.api.routes import (
     complaints,
     metrics,
+    notifications,
     projections,
     promises,
     queue,
     surveys,
     track,
     units,
+    webhooks,
 )
 from services.composition import (
     build_ledger,
+    build_log_follower,
     build_projection_host,
     build_token_issuer,
+    build_webhooks,
+    notify_in_process,
+    open_notification_store,
     projections_run_in_process,
     system_clock,
 )
 from services.deadline_watch import DeadlineWatch
 from services.group_commit import AsyncGroupCommit
 from services.ledger import Clock
+from services.notifications.deliveries import Deliveries
 from services.projection_host import ProjectionHost
 from services.promises import PromiseDesk
 
@@ -66,6 +73,13 @@ def create_app(settings: Settings, clock: Clock = system_clock) -> FastAPI:
         filing_commit.start(asyncio.get_running_loop())
         if projections_run_in_process(settings):
             projections.start(by_subscription=sqlite_path(settings.database_url) is None)
+        notification_store = open_notification_store(settings)
+        app.state.deliveries = Deliveries(notification_store)
+        app.state.webhooks = build_webhooks(notification_store, ledger)
+        notifier = None
+        if notify_in_process(settings):  # the embedded default: no Kafka, the local log
+            notifier = build_log_follower(settings, ledger, notification_store)
+            notifier.start()
         ticker = asyncio.create_task(
             _run_clock(DeadlineWatch(ledger), PromiseDesk(ledger), projections, clock, settings)
         )
@@ -78,6 +92,9 @@ def create_app(settings: Settings, clock: Clock = system_clock) -> FastAPI:
                 await ticker
             await asyncio.to_thread(filing_commit.stop)
             await asyncio.to_thread(projections.stop)
+            if notifier is not None:
+                await asyncio.to_thread(notifier.stop)
+            notification_store.close()
             ledger.close()
 
     app = FastAPI(
@@ -88,7 +105,10 @@ def create_app(settings: Settings, clock: Clock = system_clock) -> FastAPI:
     )
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     install_error_handlers(app)
-    routers = (queue, complaints, track, units, surveys, promises, projections, metrics)
+    routers = (
+        queue, complaints, notifications, track, units, surveys, promises, projections, metrics,
+        webhooks,
+    )  # fmt: skip
     for module in routers:
         app.include_router(module.router)
     document_json_bodies(app)

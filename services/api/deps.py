@@ -13,6 +13,8 @@ from infra.settings import Settings
 from services.api.errors import AuthenticationRequiredError
 from services.auth import TokenIssuer
 from services.ledger import ComplaintLedger
+from services.notifications.deliveries import Deliveries
+from services.notifications.webhooks import Webhooks
 from services.principals import ComplainantKey, Principal, Staff
 from services.projection_host import ProjectionHost
 
@@ -105,3 +107,17 @@ async def get_settings(request: Request) -> Settings:
 
 
 AppSettings = Annotated[Settings, Depends(get_settings)]
+
+
+async def get_webhooks(request: Request) -> Webhooks:
+    webhooks: Webhooks = request.app.state.webhooks
+    return webhooks
+
+
+async def get_deliveries(request: Request) -> Deliveries:
+    deliveries: Deliveries = request.app.state.deliveries
+    return deliveries
+
+
+WebhookRegistry = Annotated[Webhooks, Depends(get_webhooks)]
+DeliveryRecords = Annotated[Deliveries, Depends(get_deliveries)]

@@ -1,0 +1,1 @@
+"""Notifications: events in, e-mails, SMS and webhook calls out, each delivered once."""

@@ -1,0 +1,124 @@
+"""The notifier without Kafka: follows the ledger's own log in-process (the embedded
+default), builds each event's CloudEvent exactly as the relay does, and hands it to the
+same dispatcher. Its log position is kept with the delivery records; it moves after each
+batch, so a crash repeats at most one batch, and the records drop the repeats."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from infra.cloudevents import UnpublishableEventError, to_message
+from projections.store import ViewStore
+from services.ledger import ComplaintLedger
+from services.notifications.dispatcher import Dispatcher
+from services.relay import Confidentiality
+
+log = logging.getLogger("aduan.notify")
+POSITION_NAME = "notifier:log"
+BATCH = 200
+RETRY_SECONDS = 1.0
+
+
+@dataclass
+class Report:
+    messages: int = 0
+    sent: int = 0
+    dead_lettered: int = 0
+
+    def add(self, other: Report) -> None:
+        self.messages += other.messages
+        self.sent += other.sent
+        self.dead_lettered += other.dead_lettered
+
+
+class LogFollower:
+    def __init__(
+        self, ledger: ComplaintLedger, dispatcher: Dispatcher, store: ViewStore, source: str
+    ) -> None:
+        self.ledger, self.dispatcher, self.source = ledger, dispatcher, source
+        self._store = store
+        self._confidentiality = Confidentiality(ledger)
+        self._thread: threading.Thread | None = None
+        self._stop = threading.Event()
+
+    def position(self) -> int:
+        return self._store.position(POSITION_NAME)
+
+    def catch_up(self, stop: threading.Event) -> Report:
+        """Handle every event up to the log's current end, or until ``stop``."""
+        recorder, report = self.ledger.recorder, Report()
+        end = recorder.max_notification_id() or 0
+        position = self.position()
+        while position < end and not stop.is_set():
+            batch = recorder.select_notifications(
+                position, BATCH, stop=end, inclusive_of_start=False
+            )
+            if not batch:
+                break
+            if self.dispatcher.idle():
+                done = batch[-1].id  # nothing could be sent: skip ahead
+            else:
+                done = self._handle_batch(batch, position, stop, report)
+            if done > position:
+                with self._store.transaction() as tx:
+                    tx.set_position(POSITION_NAME, done, 1)
+            if done < batch[-1].id:
+                break  # stopped
+            position = done
+        return report
+
+    def _handle_batch(
+        self, batch: Sequence[Any], position: int, stop: threading.Event, report: Report
+    ) -> int:
+        """The log position of the last event handled (``position`` when none was)."""
+        for notification in batch:
+            if stop.is_set() or not self._handle(notification, stop, report):
+                break
+            position = notification.id
+        return position
+
+    def _handle(self, notification: Any, stop: threading.Event, report: Report) -> bool:
+        event = self.ledger.mapper.to_domain_event(notification)
+        try:
+            message = to_message(
+                event, notification.id, self.source, self._confidentiality.of(event)
+            )
+        except UnpublishableEventError:
+            return True  # not a public event: nothing to notify
+        outcome = self.dispatcher.handle(message.value, stop)
+        if outcome is None:
+            return False
+        report.messages += 1
+        report.sent += outcome.sent
+        if outcome.dead_letter is not None:
+            # No Kafka here: the error stays with the deliveries (and in the log).
+            log.error("notifications of log position %d failed: %s", notification.id,
+                      outcome.dead_letter)  # fmt: skip
+            self.dispatcher.dead_lettered(message.value)
+            report.dead_lettered += 1
+        return True
+
+    def follow(self, stop: threading.Event, poll_seconds: float = 0.2) -> None:
+        while not stop.is_set():
+            try:
+                self.catch_up(stop)
+            except Exception:  # logged and retried: the notifier never dies of it
+                log.exception("notifier failed at log position %d; retrying", self.position())
+                stop.wait(RETRY_SECONDS)
+                continue
+            stop.wait(poll_seconds)
+
+    def start(self) -> None:
+        """Follow in a background thread until ``stop()`` (the server's in-process mode)."""
+        self._thread = threading.Thread(target=self.follow, args=(self._stop,), name="notifier")
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=30)
+        self.dispatcher.channels.close()

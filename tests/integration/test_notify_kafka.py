@@ -1,0 +1,206 @@
+"""`aduan notify` as a member of its consumer group on the real broker: poison messages and
+failed deliveries go to the dead-letter topic with the error and the group goes on; the
+same events arriving twice send once; members joining and leaving lose nothing."""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+from collections.abc import Iterator
+from uuid import uuid4
+
+import pytest
+from kafka.admin import KafkaAdminClient
+
+from domain.sla import SlaPolicy
+from infra.relay_positions import RelayPositions
+from infra.settings import Settings
+from projections.store import ViewStore
+from services.cli import main
+from services.composition import build_kafka_notifier, build_relay, open_notification_store
+from services.filing import ComplainantIn
+from services.ledger import ComplaintLedger
+from services.notifications.deliveries import Deliveries
+from services.notifications.webhooks import Webhooks
+from services.simulation.people import ADMIN
+from tests.kafka_support import create_topic, read_topic
+from tests.notify_support import (
+    WEBHOOK_SECRET,
+    HttpSink,
+    SmtpSink,
+    committed_offsets,
+    end_offsets,
+    http_server,
+    notify_settings,
+    produce_raw,
+    smtp_server,
+    wait_until,
+)
+from tests.relay_support import relay_once
+from tests.support import file_complaint
+
+
+@pytest.fixture
+def smtp() -> Iterator[SmtpSink]:
+    with smtp_server() as sink:
+        yield sink
+
+
+@pytest.fixture
+def http() -> Iterator[HttpSink]:
+    with http_server() as sink:
+        yield sink
+
+
+@pytest.fixture
+def settings(
+    store_url: str, kafka_bootstrap: str, admin: KafkaAdminClient, smtp: SmtpSink, http: HttpSink
+) -> Iterator[Settings]:
+    name = uuid4().hex[:10]
+    topic, dead_letters = f"test.notify.{name}", f"test.notify.dlq.{name}"
+    for new in (topic, dead_letters):
+        create_topic(admin, new)
+    settings: Settings = notify_settings(
+        store_url, smtp, http, kafka_bootstrap=kafka_bootstrap, kafka_topic=topic,
+        kafka_dead_letter_topic=dead_letters, notify_group=f"test-notifier-{name}",
+        kafka_timeout_seconds=10, sms_gateway_url=None,
+    )  # fmt: skip
+    yield settings
+    admin.delete_topics([topic, dead_letters])
+
+
+@pytest.fixture
+def store(settings: Settings) -> Iterator[ViewStore]:
+    store = open_notification_store(settings)
+    yield store
+    store.close()
+
+
+def file_with_mail(ledger: ComplaintLedger, count: int) -> list[str]:
+    """File ``count`` complaints, each with its own address; their complaint ids."""
+    if not ledger.list_units():
+        ledger.register_unit(ADMIN, "disdukcapil", "Disdukcapil", None, SlaPolicy())
+    return [
+        str(file_complaint(ledger, complainant=ComplainantIn(
+            name="Siti", email=f"pengadu.{uuid4().hex[:8]}@contoh.id"))["id"])
+        for _ in range(count)
+    ]  # fmt: skip
+
+
+def drain(settings: Settings, ledger: ComplaintLedger, store: ViewStore) -> None:
+    assert settings.kafka_bootstrap is not None
+    notifier = build_kafka_notifier(settings, ledger, store, settings.kafka_bootstrap)
+    notifier.drain(threading.Event(), timeout_seconds=30)
+
+
+def test_a_poison_message_ends_in_the_dead_letter_topic_and_the_group_goes_on(
+    ledger: ComplaintLedger, settings: Settings, store: ViewStore, smtp: SmtpSink,
+    admin: KafkaAdminClient,
+) -> None:  # fmt: skip
+    assert settings.kafka_bootstrap is not None
+    bootstrap, topic = settings.kafka_bootstrap, settings.kafka_topic
+    first = file_with_mail(ledger, 2)
+    relay_once(settings, ledger)
+    partition, offset = produce_raw(
+        bootstrap, topic, b'{"specversion": "1.0", oops', first[0].encode()
+    )
+    file_with_mail(ledger, 2)
+    relay_once(settings, ledger)
+
+    drain(settings, ledger, store)
+
+    (dead,) = read_topic(bootstrap, settings.kafka_dead_letter_topic)
+    assert dead.value == b'{"specversion": "1.0", oops' and dead.key == first[0].encode()
+    assert dead.headers["aduan_dlq_reason"] == b"poison"
+    assert dead.headers["aduan_dlq_error"].startswith(b"not JSON")
+    origin = [dead.headers[f"aduan_dlq_{name}"] for name in ("topic", "partition", "offset")]
+    assert origin == [topic.encode(), str(partition).encode(), str(offset).encode()]
+    assert len(smtp.messages) == 4  # the complaints after the poison one were notified too
+    assert committed_offsets(admin, settings.notify_group, topic) == end_offsets(bootstrap, topic)
+
+
+def test_a_delivery_that_fails_every_try_is_dead_lettered_with_its_error_and_attempts(
+    ledger: ComplaintLedger, settings: Settings, store: ViewStore, smtp: SmtpSink, http: HttpSink
+) -> None:
+    assert settings.kafka_bootstrap is not None
+    Webhooks(store).register(
+        http.url("/down"), ["aduan.complaint.Filed"], None, WEBHOOK_SECRET, "a"
+    )
+    http.fail = lambda path: path == "/down"
+    (complaint_id,) = file_with_mail(ledger, 1)
+    relay_once(settings, ledger)
+
+    drain(settings, ledger, store)
+
+    (dead,) = read_topic(settings.kafka_bootstrap, settings.kafka_dead_letter_topic)
+    assert dead.envelope["type"] == "aduan.complaint.Filed"
+    assert dead.headers["ce_type"] == b"aduan.complaint.Filed"
+    assert dead.headers["aduan_dlq_reason"] == b"delivery_failed"
+    assert dead.headers["aduan_dlq_attempts"] == b"3"
+    assert dead.headers["aduan_dlq_error"] == f"{http.url('/down')} answered HTTP 500".encode()
+    assert dead.headers["aduan_dlq_group"] == settings.notify_group.encode()
+    states = {(r["channel"], r["state"]) for r in Deliveries(store).of_complaint(complaint_id)}
+    assert states == {("email", "sent"), ("webhook", "dead_lettered")}
+    assert len(smtp.messages) == 1
+
+
+def test_every_event_published_twice_is_still_notified_once(
+    ledger: ComplaintLedger, settings: Settings, store: ViewStore, smtp: SmtpSink
+) -> None:
+    file_with_mail(ledger, 5)
+    relay_once(settings, ledger)
+    relay = build_relay(settings, ledger)
+    RelayPositions(ledger.recorder).record(relay.name, 0)  # the relay forgot what it sent
+    relay_once(settings, ledger)
+    assert settings.kafka_bootstrap is not None
+    published = read_topic(settings.kafka_bootstrap, settings.kafka_topic)
+    assert len(published) == 2 * (ledger.recorder.max_notification_id() or 0)
+
+    drain(settings, ledger, store)
+
+    assert len(smtp.messages) == 5 and set(Counter(smtp.event_ids()).values()) == {1}
+
+
+def test_members_joining_and_leaving_the_group_lose_nothing_and_repeat_nothing(
+    ledger: ComplaintLedger, settings: Settings, store: ViewStore, smtp: SmtpSink,
+    admin: KafkaAdminClient,
+) -> None:  # fmt: skip
+    assert settings.kafka_bootstrap is not None
+    bootstrap, topic = settings.kafka_bootstrap, settings.kafka_topic
+    members = [build_kafka_notifier(settings, ledger, store, bootstrap) for _ in range(2)]
+    stops = [threading.Event(), threading.Event()]
+    threads = [
+        threading.Thread(target=m.follow, args=(s,)) for m, s in zip(members, stops, strict=True)
+    ]
+    threads[0].start()
+    file_with_mail(ledger, 60)
+    relay_once(settings, ledger)
+    wait_until(lambda: len(smtp.messages) >= 20, "the first member to start")
+    threads[1].start()  # a rebalance while messages are being handled
+    file_with_mail(ledger, 60)
+    relay_once(settings, ledger)
+    wait_until(lambda: len(smtp.messages) >= 80, "both members to work")
+    stops[0].set()  # another rebalance: the first member leaves
+    threads[0].join(timeout=60)
+    file_with_mail(ledger, 60)
+    relay_once(settings, ledger)
+
+    wait_until(lambda: committed_offsets(admin, settings.notify_group, topic)
+               == end_offsets(bootstrap, topic), "the group to commit everything")  # fmt: skip
+    stops[1].set()
+    threads[1].join(timeout=60)
+    assert len(smtp.messages) == 180 and set(Counter(smtp.event_ids()).values()) == {1}
+    assert all(member.report.messages for member in members)
+
+
+def test_notify_without_its_topics_says_how_to_create_them(
+    kafka_bootstrap: str, store_url: str, monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:  # fmt: skip
+    monkeypatch.setenv("ADUAN_DATABASE_URL", store_url)
+    monkeypatch.setenv("ADUAN_KAFKA_BOOTSTRAP", kafka_bootstrap)
+    monkeypatch.setenv("ADUAN_KAFKA_TOPIC", f"test.absent.{uuid4().hex[:10]}")
+    monkeypatch.setenv("ADUAN_KAFKA_TIMEOUT_SECONDS", "2")
+
+    assert main(["notify", "--once"]) == 1
+    assert "aduan kafka init" in capsys.readouterr().err
