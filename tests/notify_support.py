@@ -187,6 +187,14 @@ def committed_offsets(admin: Any, group: str, topic: str) -> dict[int, int]:
     return {tp.partition: meta.offset for tp, meta in offsets.items() if tp.topic == topic}
 
 
+def all_committed(admin: Any, group: str, bootstrap: str, topic: str) -> bool:
+    """Whether the group committed every partition to its end (an empty partition has
+    nothing to commit)."""
+    ends = end_offsets(bootstrap, topic)
+    committed = committed_offsets(admin, group, topic)
+    return all(committed.get(partition, 0) == end for partition, end in ends.items())
+
+
 def produce_raw(bootstrap: str, topic: str, value: bytes, key: bytes) -> tuple[int, int]:
     """Put one message on the topic as another producer might; its (partition, offset)."""
     from kafka import KafkaProducer

@@ -37,8 +37,7 @@ from tests.notify_support import (
     WEBHOOK_SECRET,
     HttpSink,
     SmtpSink,
-    committed_offsets,
-    end_offsets,
+    all_committed,
     http_server,
     notify_settings,
     settings_env,
@@ -143,10 +142,11 @@ def stream(ledger: ComplaintLedger, complaints: int) -> tuple[set[Mail], set[str
     return mails, forwarded
 
 
-def all_committed(admin: KafkaAdminClient, settings: Settings) -> bool:
+def committed(admin: KafkaAdminClient, settings: Settings) -> bool:
     assert settings.kafka_bootstrap is not None
-    ends = end_offsets(settings.kafka_bootstrap, settings.kafka_topic)
-    return committed_offsets(admin, settings.notify_group, settings.kafka_topic) == ends
+    return all_committed(
+        admin, settings.notify_group, settings.kafka_bootstrap, settings.kafka_topic
+    )
 
 
 def log_size(ledger: ComplaintLedger) -> int:
@@ -177,7 +177,7 @@ def test_the_relay_killed_mid_stream_loses_nothing_and_each_notification_goes_ou
     wait_until(lambda: positions.position() == log_size(ledger), "the restarted relay")
     mails, forwarded = expected["all"]
     wait_until(lambda: len(smtp.messages) >= len(mails), "every mail", seconds=180)
-    wait_until(lambda: all_committed(admin, settings), "the notifier to commit", seconds=60)
+    wait_until(lambda: committed(admin, settings), "the notifier to commit", seconds=60)
     notifier.send_signal(signal.SIGTERM)
 
     assert notifier.wait(timeout=60) == 0
@@ -204,7 +204,7 @@ def test_the_notifier_killed_mid_stream_and_restarted_sends_nothing_twice(
     assert len(smtp.messages) < len(mails)
 
     notifier = processes.start("notify")
-    wait_until(lambda: all_committed(admin, settings), "the restarted notifier", seconds=120)
+    wait_until(lambda: committed(admin, settings), "the restarted notifier", seconds=120)
     notifier.send_signal(signal.SIGTERM)
 
     assert notifier.wait(timeout=60) == 0

@@ -7,11 +7,12 @@ from __future__ import annotations
 import threading
 from collections import Counter
 from collections.abc import Iterator
-from uuid import uuid4
+from uuid import UUID, uuid4
 
 import pytest
 from kafka.admin import KafkaAdminClient
 
+from domain.calendar import JAKARTA
 from domain.sla import SlaPolicy
 from infra.relay_positions import RelayPositions
 from infra.settings import Settings
@@ -28,9 +29,9 @@ from tests.notify_support import (
     WEBHOOK_SECRET,
     HttpSink,
     SmtpSink,
-    committed_offsets,
-    end_offsets,
+    all_committed,
     http_server,
+    mail_text,
     notify_settings,
     produce_raw,
     smtp_server,
@@ -93,6 +94,41 @@ def drain(settings: Settings, ledger: ComplaintLedger, store: ViewStore) -> None
     notifier.drain(threading.Event(), timeout_seconds=30)
 
 
+def test_through_kafka_the_mail_has_the_exact_text_and_the_webhook_call_verifies(
+    ledger: ComplaintLedger, settings: Settings, store: ViewStore, smtp: SmtpSink, http: HttpSink
+) -> None:
+    assert settings.kafka_bootstrap is not None
+    Webhooks(store).register(
+        http.url("/hook"), ["aduan.complaint.Filed"], "disdukcapil", WEBHOOK_SECRET, "admin"
+    )
+    (complaint_id,) = file_with_mail(ledger, 1)
+    relay_once(settings, ledger)
+
+    drain(settings, ledger, store)
+
+    number = ledger.load_complaint(UUID(complaint_id)).tracking_number
+    (mail,) = smtp.messages
+    assert mail["Subject"] == f"[{number}] Pengaduan Anda telah diterima"
+    assert mail_text(mail) == (
+        "Yth. Pengadu,\n\n"
+        "Pengaduan Anda kepada Disdukcapil telah kami terima pada "
+        f"{filed_at(ledger, complaint_id)}.\n"
+        f"Nomor pelacakan: {number}\n"
+        "Status: diajukan\n\n"
+        "Simpan nomor pelacakan ini untuk mengikuti perkembangan pengaduan Anda.\n\n"
+        "Pesan ini dikirim otomatis oleh Aduan Ledger; mohon tidak membalas.\n"
+    )
+    (call,) = http.calls
+    (filed,) = [m for m in read_topic(settings.kafka_bootstrap, settings.kafka_topic)
+                if m.headers["ce_type"] == b"aduan.complaint.Filed"]  # fmt: skip
+    assert call.signature_ok and call.body == filed.value
+
+
+def filed_at(ledger: ComplaintLedger, complaint_id: str) -> str:
+    filed = ledger.load_complaint(UUID(complaint_id)).filed_at
+    return filed.astimezone(JAKARTA).strftime("%d-%m-%Y %H:%M WIB")
+
+
 def test_a_poison_message_ends_in_the_dead_letter_topic_and_the_group_goes_on(
     ledger: ComplaintLedger, settings: Settings, store: ViewStore, smtp: SmtpSink,
     admin: KafkaAdminClient,
@@ -116,7 +152,7 @@ def test_a_poison_message_ends_in_the_dead_letter_topic_and_the_group_goes_on(
     origin = [dead.headers[f"aduan_dlq_{name}"] for name in ("topic", "partition", "offset")]
     assert origin == [topic.encode(), str(partition).encode(), str(offset).encode()]
     assert len(smtp.messages) == 4  # the complaints after the poison one were notified too
-    assert committed_offsets(admin, settings.notify_group, topic) == end_offsets(bootstrap, topic)
+    assert all_committed(admin, settings.notify_group, bootstrap, topic)
 
 
 def test_a_delivery_that_fails_every_try_is_dead_lettered_with_its_error_and_attempts(
@@ -185,8 +221,10 @@ def test_members_joining_and_leaving_the_group_lose_nothing_and_repeat_nothing(
     file_with_mail(ledger, 60)
     relay_once(settings, ledger)
 
-    wait_until(lambda: committed_offsets(admin, settings.notify_group, topic)
-               == end_offsets(bootstrap, topic), "the group to commit everything")  # fmt: skip
+    wait_until(
+        lambda: all_committed(admin, settings.notify_group, bootstrap, topic),
+        "the group to commit everything",
+    )
     stops[1].set()
     threads[1].join(timeout=60)
     assert len(smtp.messages) == 180 and set(Counter(smtp.event_ids()).values()) == {1}
