@@ -44,9 +44,7 @@ FAMILIES: dict[str, str] = {
     ImprovementPromise.__qualname__: "promise",
 }
 # The library's own fields: the envelope's id, subject and time say what they say.
-LIBRARY_FIELDS = frozenset(
-    {"originator_id", "originator_version", "originator_topic", "timestamp"}
-)
+LIBRARY_FIELDS = frozenset({"originator_id", "originator_version", "originator_topic", "timestamp"})
 NEVER_PUBLISHED = frozenset({"complainant", "access_token_hash", "profile"})
 PERSONAL_TYPES = (Complainant, RespondentProfile)  # not published under any field name
 # Per complaint event: the free text withheld when the complaint is confidential.
