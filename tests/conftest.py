@@ -17,7 +17,10 @@ from hypothesis import settings as hypothesis_settings
 from domain.calendar import WorkingCalendar
 from infra.event_store import persistence_env
 from infra.settings import Settings
+from projections.store import ViewStore
+from services.composition import open_notification_store
 from services.ledger import Clock, ComplaintLedger
+from tests.notify_support import HttpSink, SmtpSink, http_server, smtp_server
 from tests.support import MutableClock
 
 # In CI every run explores the same examples, so a result never depends on the draw;
@@ -113,3 +116,25 @@ def make_ledger(store_url: str, clock: MutableClock) -> Iterator[MakeLedger]:
 @pytest.fixture
 def ledger(make_ledger: MakeLedger) -> ComplaintLedger:
     return make_ledger()
+
+
+@pytest.fixture
+def smtp() -> Iterator[SmtpSink]:
+    """A real SMTP server on loopback, recording the mail it receives."""
+    with smtp_server() as sink:
+        yield sink
+
+
+@pytest.fixture
+def http() -> Iterator[HttpSink]:
+    """A real HTTP server on loopback for webhooks and the SMS gateway."""
+    with http_server() as sink:
+        yield sink
+
+
+@pytest.fixture
+def store(settings: Settings) -> Iterator[ViewStore]:
+    """The notifier's tables for the test's ``settings``."""
+    store = open_notification_store(settings)
+    yield store
+    store.close()

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from email.message import EmailMessage
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+from uuid import uuid4
 
 import orjson
 from aiosmtpd.controller import Controller
@@ -205,3 +206,25 @@ def produce_raw(bootstrap: str, topic: str, value: bytes, key: bytes) -> tuple[i
         return metadata.partition, metadata.offset
     finally:
         producer.close()
+
+
+@contextmanager
+def kafka_notify_settings(
+    prefix: str, store_url: str, kafka_bootstrap: str, admin: Any, smtp: SmtpSink, http: HttpSink
+) -> Iterator[Any]:
+    """``notify_settings`` on the broker: a fresh topic, dead-letter topic and group, the
+    topics deleted afterwards."""
+    from tests.kafka_support import create_topic
+
+    name = uuid4().hex[:10]
+    topic, dead_letters = f"test.{prefix}.{name}", f"test.{prefix}.dlq.{name}"
+    for new in (topic, dead_letters):
+        create_topic(admin, new)
+    try:
+        yield notify_settings(
+            store_url, smtp, http, kafka_bootstrap=kafka_bootstrap, kafka_topic=topic,
+            kafka_dead_letter_topic=dead_letters, notify_group=f"test-notifier-{name}",
+            kafka_timeout_seconds=10, sms_gateway_url=None,
+        )  # fmt: skip
+    finally:
+        admin.delete_topics([topic, dead_letters])

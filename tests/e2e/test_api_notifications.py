@@ -4,7 +4,7 @@ delivery of a complaint can be read by those who may read the complaint."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -17,27 +17,13 @@ from tests.notify_support import (
     WEBHOOK_SECRET,
     HttpSink,
     SmtpSink,
-    http_server,
     mail_text,
     notify_settings,
-    smtp_server,
     wait_until,
 )
 
 Headers = Callable[..., dict[str, str]]
 Filer = Callable[..., dict[str, Any]]
-
-
-@pytest.fixture
-def smtp() -> Iterator[SmtpSink]:
-    with smtp_server() as sink:
-        yield sink
-
-
-@pytest.fixture
-def http() -> Iterator[HttpSink]:
-    with http_server() as sink:
-        yield sink
 
 
 @pytest.fixture

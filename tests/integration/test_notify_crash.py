@@ -25,23 +25,21 @@ from infra.cloudevents import event_id
 from infra.settings import Settings
 from projections.store import ViewStore
 from services.commands import Forward, Verify
-from services.composition import build_relay, open_notification_store
+from services.composition import build_relay
 from services.filing import ComplainantIn
 from services.ledger import ComplaintLedger
 from services.notifications.webhooks import Webhooks
 from services.principals import Staff
 from services.simulation.people import ADMIN
-from tests.kafka_support import create_topic, read_topic
+from tests.kafka_support import read_topic
 from tests.notify_support import (
     OFFICER_MAIL,
     WEBHOOK_SECRET,
     HttpSink,
     SmtpSink,
     all_committed,
-    http_server,
-    notify_settings,
+    kafka_notify_settings,
     settings_env,
-    smtp_server,
     wait_until,
 )
 from tests.relay_support import relay_once
@@ -56,39 +54,11 @@ Mail = tuple[str, str]  # (event id, recipient)
 
 
 @pytest.fixture
-def smtp() -> Iterator[SmtpSink]:
-    with smtp_server() as sink:
-        yield sink
-
-
-@pytest.fixture
-def http() -> Iterator[HttpSink]:
-    with http_server() as sink:
-        yield sink
-
-
-@pytest.fixture
 def settings(
     store_url: str, kafka_bootstrap: str, admin: KafkaAdminClient, smtp: SmtpSink, http: HttpSink
 ) -> Iterator[Settings]:
-    name = uuid4().hex[:10]
-    topic, dead_letters = f"test.crash.{name}", f"test.crash.dlq.{name}"
-    for new in (topic, dead_letters):
-        create_topic(admin, new)
-    settings: Settings = notify_settings(
-        store_url, smtp, http, kafka_bootstrap=kafka_bootstrap, kafka_topic=topic,
-        kafka_dead_letter_topic=dead_letters, notify_group=f"test-notifier-{name}",
-        kafka_timeout_seconds=10, sms_gateway_url=None,
-    )  # fmt: skip
-    yield settings
-    admin.delete_topics([topic, dead_letters])
-
-
-@pytest.fixture
-def store(settings: Settings) -> Iterator[ViewStore]:
-    store = open_notification_store(settings)
-    yield store
-    store.close()
+    with kafka_notify_settings("crash", store_url, kafka_bootstrap, admin, smtp, http) as settings:
+        yield settings
 
 
 class Processes:

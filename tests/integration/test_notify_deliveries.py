@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import threading
 from collections import Counter
-from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
@@ -30,7 +29,7 @@ from services.commands import (
     Verify,
     Withdraw,
 )
-from services.composition import build_log_follower, open_notification_store
+from services.composition import build_log_follower
 from services.filing import ComplainantIn
 from services.ledger import ComplaintLedger
 from services.notifications.deliveries import Deliveries
@@ -46,10 +45,8 @@ from tests.notify_support import (
     WEBHOOK_SECRET,
     HttpSink,
     SmtpSink,
-    http_server,
     mail_text,
     notify_settings,
-    smtp_server,
 )
 from tests.support import MutableClock, file_complaint
 
@@ -59,28 +56,9 @@ CONTACT = ComplainantIn(name="Siti Aminah", email=COMPLAINANT_MAIL, phone=COMPLA
 
 
 @pytest.fixture
-def smtp() -> Iterator[SmtpSink]:
-    with smtp_server() as sink:
-        yield sink
-
-
-@pytest.fixture
-def http() -> Iterator[HttpSink]:
-    with http_server() as sink:
-        yield sink
-
-
-@pytest.fixture
 def settings(store_url: str, smtp: SmtpSink, http: HttpSink) -> Settings:
     settings: Settings = notify_settings(store_url, smtp, http)
     return settings
-
-
-@pytest.fixture
-def store(settings: Settings) -> Iterator[ViewStore]:
-    store = open_notification_store(settings)
-    yield store
-    store.close()
 
 
 @pytest.fixture

@@ -18,23 +18,21 @@ from infra.relay_positions import RelayPositions
 from infra.settings import Settings
 from projections.store import ViewStore
 from services.cli import main
-from services.composition import build_kafka_notifier, build_relay, open_notification_store
+from services.composition import build_kafka_notifier, build_relay
 from services.filing import ComplainantIn
 from services.ledger import ComplaintLedger
 from services.notifications.deliveries import Deliveries
 from services.notifications.webhooks import Webhooks
 from services.simulation.people import ADMIN
-from tests.kafka_support import create_topic, read_topic
+from tests.kafka_support import read_topic
 from tests.notify_support import (
     WEBHOOK_SECRET,
     HttpSink,
     SmtpSink,
     all_committed,
-    http_server,
+    kafka_notify_settings,
     mail_text,
-    notify_settings,
     produce_raw,
-    smtp_server,
     wait_until,
 )
 from tests.relay_support import relay_once
@@ -42,39 +40,11 @@ from tests.support import file_complaint
 
 
 @pytest.fixture
-def smtp() -> Iterator[SmtpSink]:
-    with smtp_server() as sink:
-        yield sink
-
-
-@pytest.fixture
-def http() -> Iterator[HttpSink]:
-    with http_server() as sink:
-        yield sink
-
-
-@pytest.fixture
 def settings(
     store_url: str, kafka_bootstrap: str, admin: KafkaAdminClient, smtp: SmtpSink, http: HttpSink
 ) -> Iterator[Settings]:
-    name = uuid4().hex[:10]
-    topic, dead_letters = f"test.notify.{name}", f"test.notify.dlq.{name}"
-    for new in (topic, dead_letters):
-        create_topic(admin, new)
-    settings: Settings = notify_settings(
-        store_url, smtp, http, kafka_bootstrap=kafka_bootstrap, kafka_topic=topic,
-        kafka_dead_letter_topic=dead_letters, notify_group=f"test-notifier-{name}",
-        kafka_timeout_seconds=10, sms_gateway_url=None,
-    )  # fmt: skip
-    yield settings
-    admin.delete_topics([topic, dead_letters])
-
-
-@pytest.fixture
-def store(settings: Settings) -> Iterator[ViewStore]:
-    store = open_notification_store(settings)
-    yield store
-    store.close()
+    with kafka_notify_settings("notify", store_url, kafka_bootstrap, admin, smtp, http) as settings:
+        yield settings
 
 
 def file_with_mail(ledger: ComplaintLedger, count: int) -> list[str]:
