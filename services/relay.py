@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, Protocol
 from uuid import UUID
 
-from infra.cloudevents import KafkaMessage, is_complaint_event
+from infra.cloudevents import KafkaMessage
 from infra.kafka_publisher import PublishError
 from infra.relay_positions import RelayPositions
 from infra.stored_cloudevents import StoredEvent, stored_message
@@ -43,15 +43,8 @@ class Confidentiality:
         self._ledger = ledger
         self._known: dict[UUID, bool] = {}
 
-    def of(self, event: Any) -> bool:
-        """Of a domain event, or of a ``StoredEvent``."""
-        if isinstance(event, StoredEvent):
-            if not event.is_complaint_event:
-                return False
-            filed_confidential = event.state.get("confidential") is True
-        elif is_complaint_event(event):
-            filed_confidential = getattr(event, "confidential", None) is True
-        else:
+    def of(self, event: StoredEvent) -> bool:
+        if not event.is_complaint_event:
             return False
         complaint_id = event.originator_id
         known = self._known.get(complaint_id)
@@ -59,7 +52,7 @@ class Confidentiality:
             if len(self._known) >= KNOWN_COMPLAINTS_LIMIT:
                 self._known.clear()
             if event.originator_version == 1:  # the Filed event itself
-                known = filed_confidential
+                known = event.state.get("confidential") is True
             else:
                 known = self._read(complaint_id)
             self._known[complaint_id] = known

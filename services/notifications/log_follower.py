@@ -1,7 +1,8 @@
 """The notifier without Kafka: follows the ledger's own log in-process (the embedded
-default), builds each event's CloudEvent exactly as the relay does, and hands it to the
-same dispatcher. Its log position is kept with the delivery records; it moves after each
-batch, so a crash repeats at most one batch, and the records drop the repeats."""
+default), builds each event's CloudEvent from the stored JSON exactly as the relay does,
+and hands it to the same dispatcher. Its log position is kept with the delivery records;
+it moves after each batch, so a crash repeats at most one batch, and the records drop the
+repeats."""
 
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from infra.cloudevents import UnpublishableEventError, to_message
+from infra.cloudevents import UnpublishableEventError
+from infra.stored_cloudevents import StoredEvent, stored_message
 from projections.store import ViewStore
 from services.ledger import ComplaintLedger
 from services.notifications.dispatcher import Dispatcher
@@ -54,22 +56,25 @@ class LogFollower:
         end = recorder.max_notification_id() or 0
         position = self.position()
         while position < end and not stop.is_set():
+            if self.dispatcher.idle():  # nothing could be sent: skip ahead, reading nothing
+                self._move_to(end)
+                break
             batch = recorder.select_notifications(
                 position, BATCH, stop=end, inclusive_of_start=False
             )
             if not batch:
                 break
-            if self.dispatcher.idle():
-                done = batch[-1].id  # nothing could be sent: skip ahead
-            else:
-                done = self._handle_batch(batch, position, stop, report)
+            done = self._handle_batch(batch, position, stop, report)
             if done > position:
-                with self._store.transaction() as tx:
-                    tx.set_position(POSITION_NAME, done, 1)
+                self._move_to(done)
             if done < batch[-1].id:
                 break  # stopped
             position = done
         return report
+
+    def _move_to(self, position: int) -> None:
+        with self._store.transaction() as tx:
+            tx.set_position(POSITION_NAME, position, 1)
 
     def _handle_batch(
         self, batch: Sequence[Any], position: int, stop: threading.Event, report: Report
@@ -82,9 +87,9 @@ class LogFollower:
         return position
 
     def _handle(self, notification: Any, stop: threading.Event, report: Report) -> bool:
-        event = self.ledger.mapper.to_domain_event(notification)
+        event = StoredEvent(notification, self.ledger.mapper)
         try:
-            message = to_message(
+            message = stored_message(
                 event, notification.id, self.source, self._confidentiality.of(event)
             )
         except UnpublishableEventError:

@@ -29,7 +29,7 @@ from services.commands import (
     Verify,
     Withdraw,
 )
-from services.composition import build_log_follower
+from services.composition import build_log_follower, open_notification_store
 from services.filing import ComplainantIn
 from services.ledger import ComplaintLedger
 from services.notifications.deliveries import Deliveries
@@ -276,3 +276,25 @@ def test_a_message_that_is_no_cloudevent_is_poison_and_sends_nothing(
     ):
         outcome = dispatcher.handle(value, threading.Event())
         assert outcome is not None and outcome.poison and outcome.dead_letter
+
+
+def test_with_no_channel_and_no_webhook_the_follower_skips_the_log_and_a_later_webhook_hears_on(
+    unit_ledger: ComplaintLedger, store_url: str, http: HttpSink
+) -> None:
+    settings = Settings(database_url=store_url)  # no SMTP, no SMS gateway
+    store = open_notification_store(settings)
+    first = file_complaint(unit_ledger, complainant=CONTACT)
+    end_before = unit_ledger.recorder.max_notification_id()
+
+    skipped = catch_up(settings, unit_ledger, store)
+
+    assert skipped.messages == 0 and store.position(POSITION_NAME) == end_before
+    assert Deliveries(store).of_complaint(str(first["id"])) == []
+    Webhooks(store).register(http.url("/hook"), ["aduan.complaint.Filed"], None,
+                             WEBHOOK_SECRET, "a")  # fmt: skip
+    second = file_complaint(unit_ledger, complainant=CONTACT)
+    heard = catch_up(settings, unit_ledger, store)
+    store.close()
+
+    assert heard.sent == 1
+    assert [call.json["subject"] for call in http.accepted("/hook")] == [str(second["id"])]
