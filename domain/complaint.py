@@ -29,6 +29,7 @@ from domain.values import (
     Maladministration,
     RejectReason,
     ResolutionOutcome,
+    SealedComplainant,
     Status,
     WithdrawReason,
 )
@@ -51,7 +52,7 @@ class Complaint(Aggregate):
         location: Location | None,
         anonymous: bool,
         confidential: bool,
-        complainant: Complainant | None,
+        complainant: Complainant | SealedComplainant | None,
         access_token_hash: str,
         actor: Actor,
         at: datetime,

@@ -126,6 +126,16 @@ class Complainant:
     address: str | None = None
 
 
+@dataclass(frozen=True)
+class SealedComplainant:
+    """The complainant's personal data as the Filed event carries it: encrypted with a key
+    of its own, kept outside the ledger and named by ``ref``. Destroying that key erases the
+    data for good, while the event itself stays exactly as it was written."""
+
+    ref: str
+    ciphertext: str
+
+
 class CloseReason(StrEnum):
     SATISFIED = "satisfied"
     CONFIRMED = "confirmed"

@@ -18,11 +18,12 @@ from dataclasses import dataclass
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from domain.complaint import Complaint
+from domain.erasure import PersonalDataErasure
 from domain.promise import ImprovementPromise
 from domain.survey import RespondentProfile, SurveyResponse
 from domain.tracking import TrackingIndex
 from domain.unit import ServiceUnit, UnitDirectory
-from domain.values import Complainant
+from domain.values import Complainant, SealedComplainant
 
 SPEC_VERSION = "1.0"
 STRUCTURED_CONTENT_TYPE = b"application/cloudevents+json; charset=UTF-8"
@@ -38,11 +39,16 @@ FAMILIES: dict[str, str] = {
     TrackingIndex.__qualname__: "tracking",
     SurveyResponse.__qualname__: "survey_response",
     ImprovementPromise.__qualname__: "promise",
+    PersonalDataErasure.__qualname__: "erasure",
 }
 # The library's own fields: the envelope's id, subject and time say what they say.
 LIBRARY_FIELDS = frozenset({"originator_id", "originator_version", "originator_topic", "timestamp"})
 NEVER_PUBLISHED = frozenset({"complainant", "access_token_hash", "profile"})
-PERSONAL_TYPES = (Complainant, RespondentProfile)  # not published under any field name
+PERSONAL_TYPES = (
+    Complainant,
+    SealedComplainant,
+    RespondentProfile,
+)  # not published under any field name
 # Per complaint event: the free text withheld when the complaint is confidential.
 CONFIDENTIAL_TEXT: dict[str, tuple[str, ...]] = {
     "Filed": ("title", "description", "location"),

@@ -32,10 +32,12 @@ from domain.tracking import (
 )
 from domain.unit import ServiceUnit, UnitDirectory, unit_aggregate_id
 from infra import transcoder as codecs
+from infra.personal_keys import PersonalKey, open_personal_keys
 from services.access import complaint_not_found, ensure_in_scope, may_see_identity
 from services.commands import Command, Step
 from services.filing import Filing
 from services.group_commit import GroupCommit
+from services.personal_data import PersonalData
 from services.principals import (
     COMPLAINANT_ACTOR,
     PUBLIC_ACTOR,
@@ -54,7 +56,10 @@ _ENUMS = (
     values.Maladministration, values.ResolutionOutcome, values.Role,
     values.CloseReason, values.WithdrawReason, DeadlineKind,
 )  # fmt: skip
-_VALUE_OBJECTS = (values.Actor, values.Location, values.Complainant, SlaPolicy, RespondentProfile)
+_VALUE_OBJECTS = (
+    values.Actor, values.Location, values.Complainant, values.SealedComplainant, SlaPolicy,
+    RespondentProfile,
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -62,10 +67,17 @@ class FilingDraft:
     complaint: Complaint
     access_token: str
     events: list[Any]
+    complainant: values.Complainant | None  # as filed, before sealing
+    key: PersonalKey | None  # the key it is sealed with
+
+    @property
+    def writes(self) -> list[Any]:
+        """What ``write_filings`` takes: the sealing key (if any), then the events."""
+        return [self.key, *self.events] if self.key is not None else self.events
 
     def receipt(self) -> dict[str, Any]:
         """What the filer gets back: the complaint, and its access token (shown once)."""
-        view = complaint_view(self.complaint, ComplainantKey(self.access_token))
+        view = complaint_view(self.complaint, ComplainantKey(self.access_token), self.complainant)
         return {**view, "access_token": self.access_token}
 
 
@@ -82,7 +94,12 @@ class ComplaintLedger(Application[UUID]):
         self.calendar = calendar
         self.clock = clock
         self._unit_policies: dict[str, SlaPolicy] = {}
-        self._filings = GroupCommit(self.save)
+        self.personal_data = PersonalData(open_personal_keys(self.env))
+        self._filings = GroupCommit(self.write_filings)
+
+    def close(self) -> None:
+        super().close()
+        self.personal_data.keys.close()
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         transcoder.register(UUIDAsHex())
@@ -179,7 +196,7 @@ class ComplaintLedger(Application[UUID]):
         for _attempt in range(TRACKING_ATTEMPTS):
             draft = self.draft_filing(filing, principal)
             try:
-                self._filings.save(*draft.events)
+                self._filings.save(*draft.writes)
             except IntegrityError:
                 continue  # the random tracking number was taken: draw another
             return draft.receipt()
@@ -192,7 +209,7 @@ class ComplaintLedger(Application[UUID]):
         for _attempt in range(TRACKING_ATTEMPTS):
             draft = self.draft_filing(filing, principal)
             try:
-                await save(*draft.events)
+                await save(*draft.writes)
             except IntegrityError:
                 continue
             return draft.receipt()
@@ -203,11 +220,16 @@ class ComplaintLedger(Application[UUID]):
         access_token = new_access_token()
         actor = principal.actor() if isinstance(principal, Staff) else PUBLIC_ACTOR
         tracking_number = format_tracking_number(secrets.randbits(50))
+        complaint_id, at = uuid4(), self.clock()
+        complainant = filing.complainant.to_domain() if filing.complainant else None
+        sealed, key = None, None
+        if complainant is not None:
+            sealed, key = self.personal_data.seal(complainant, complaint_id, at)
         complaint = Complaint.file(
-            id=uuid4(),
+            id=complaint_id,
             policy=self.unit_policy(filing.unit_id),
             calendar=self.calendar,
-            at=self.clock(),
+            at=at,
             tracking_number=tracking_number,
             unit_id=filing.unit_id,
             title=filing.title,
@@ -219,14 +241,21 @@ class ComplaintLedger(Application[UUID]):
             location=filing.location.to_domain() if filing.location else None,
             anonymous=filing.anonymous,
             confidential=filing.confidential,
-            complainant=filing.complainant.to_domain() if filing.complainant else None,
+            complainant=sealed,
             access_token_hash=hash_access_token(access_token),
             actor=actor,
         )
         index = TrackingIndex.assign(tracking_number, complaint.id)
-        return FilingDraft(
-            complaint, access_token, [*complaint.collect_events(), *index.collect_events()]
-        )
+        events = [*complaint.collect_events(), *index.collect_events()]
+        return FilingDraft(complaint, access_token, events, complainant, key)
+
+    def write_filings(self, *writes: Any) -> None:
+        """Store filings' sealing keys, then their events: a key is durable before the data
+        it opens is (a filing that fails after that leaves an unused key, nothing worse)."""
+        keys = [item for item in writes if isinstance(item, PersonalKey)]
+        if keys:
+            self.personal_data.keys.put(keys)
+        self.save(*(item for item in writes if not isinstance(item, PersonalKey)))
 
     def perform(
         self,
@@ -246,18 +275,22 @@ class ComplaintLedger(Application[UUID]):
         actor = principal.actor() if isinstance(principal, Staff) else COMPLAINANT_ACTOR
         command.apply(Step(complaint, actor, self.clock(), self))
         self._save_complaint(complaint)
-        return complaint_view(complaint, principal)
+        return self._view(complaint, principal)
 
     def get_complaint(self, complaint_id: UUID, principal: Principal) -> dict[str, Any]:
         complaint = self._load_complaint(complaint_id)
         ensure_in_scope(principal, complaint)
-        return complaint_view(complaint, principal)
+        return self._view(complaint, principal)
 
     def history(self, complaint_id: UUID, principal: Principal) -> list[dict[str, Any]]:
         complaint = self._load_complaint(complaint_id)
         ensure_in_scope(principal, complaint)
         show_identity = may_see_identity(principal, complaint)
-        return [event_view(e, show_identity) for e in self.events.get(complaint_id)]
+        complainant = self.personal_data.open(complaint.complainant) if show_identity else None
+        return [event_view(e, show_identity, complainant) for e in self.events.get(complaint_id)]
+
+    def _view(self, complaint: Complaint, principal: Principal) -> dict[str, Any]:
+        return complaint_view(complaint, principal, self.personal_data.open(complaint.complainant))
 
     def track(self, tracking_number: str, principal: Principal) -> dict[str, Any]:
         number = normalise_tracking_number(tracking_number)

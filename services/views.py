@@ -10,10 +10,13 @@ from eventsourcing.domain import DomainEventProtocol
 from domain.complaint import Complaint
 from domain.lifecycle import allowed_actions
 from domain.unit import ServiceUnit
+from domain.values import Complainant, SealedComplainant
 from services.access import may_see_identity
+from services.personal_data import ErasedComplainant, Opened
 from services.principals import Principal
 
 HIDDEN = "hidden"
+ERASED = "erased"
 _EVENT_ENVELOPE = {
     "originator_id", "originator_version", "originator_topic", "timestamp", "at", "actor",
 }  # fmt: skip
@@ -33,8 +36,13 @@ def plain(value: Any) -> Any:
     return value
 
 
-def complaint_view(complaint: Complaint, principal: Principal) -> dict[str, Any]:
+def complaint_view(
+    complaint: Complaint, principal: Principal, complainant: Opened
+) -> dict[str, Any]:
+    """``complainant`` is the complaint's personal data as opened for showing (or erased)."""
     show_identity = may_see_identity(principal, complaint)
+    identity = complainant if show_identity and isinstance(complainant, Complainant) else None
+    sealed = complaint.complainant if isinstance(complaint.complainant, SealedComplainant) else None
     return {
         "id": complaint.id,
         "tracking_number": complaint.tracking_number,
@@ -51,8 +59,10 @@ def complaint_view(complaint: Complaint, principal: Principal) -> dict[str, Any]
         "location": plain(complaint.location),
         "anonymous": complaint.anonymous,
         "confidential": complaint.confidential,
-        "complainant": plain(complaint.complainant) if show_identity else None,
+        "complainant": plain(identity),
         "complainant_hidden": complaint.complainant is not None and not show_identity,
+        "complainant_erased": isinstance(complainant, ErasedComplainant),
+        "complainant_ref": sealed.ref if sealed is not None and show_identity else None,
         "filed_at": complaint.filed_at,
         "deadlines": plain(complaint.active_deadlines()),
         "allowed_actions": allowed_actions(complaint.status),
@@ -60,15 +70,18 @@ def complaint_view(complaint: Complaint, principal: Principal) -> dict[str, Any]
     }
 
 
-def event_view(domain_event: DomainEventProtocol[Any], show_identity: bool) -> dict[str, Any]:
+def event_view(
+    domain_event: DomainEventProtocol[Any], show_identity: bool, complainant: Opened
+) -> dict[str, Any]:
+    """``complainant``: the complaint's personal data as opened, for the Filed event."""
     state = vars(domain_event)
     data = {
         key: plain(value)
         for key, value in state.items()
-        if key not in _EVENT_ENVELOPE and key not in _NEVER_SHOWN
+        if key not in _EVENT_ENVELOPE and key not in _NEVER_SHOWN and key != "complainant"
     }
-    if "complainant" in data and not show_identity:
-        data["complainant"] = HIDDEN if data["complainant"] is not None else None
+    if "complainant" in state:
+        data["complainant"] = _complainant_data(state["complainant"], show_identity, complainant)
     return {
         "version": domain_event.originator_version,
         "type": type(domain_event).__name__,
@@ -76,6 +89,16 @@ def event_view(domain_event: DomainEventProtocol[Any], show_identity: bool) -> d
         "actor": plain(state["actor"]),
         "data": data,
     }
+
+
+def _complainant_data(filed: Any, show_identity: bool, complainant: Opened) -> Any:
+    if filed is None:
+        return None
+    if not show_identity:
+        return HIDDEN
+    if isinstance(complainant, ErasedComplainant):
+        return ERASED
+    return plain(complainant)
 
 
 def unit_view(unit: ServiceUnit) -> dict[str, Any]:

@@ -25,10 +25,12 @@ from services.commands import (
     Withdraw,
 )
 from services.composition import build_relay, connect_publisher
+from services.erasure import erase_personal_data
 from services.filing import ComplainantIn, Filing, LocationIn
 from services.ledger import ComplaintLedger
 from services.principals import ComplainantKey, Staff
 from services.projection_host import ProjectionHost, open_view_store
+from services.simulation.people import ADMIN
 from services.simulation.scenario import Scenario, SimulatedClock, Simulation
 
 END = datetime(2026, 11, 20, 9, tzinfo=UTC)
@@ -65,8 +67,8 @@ def simulated_ledger(
 
 
 def add_sensitive_complaints(ledger: ComplaintLedger, sensitive: Sensitive) -> None:
-    """A named complainant's open complaint, and confidential ones through every step that
-    carries free text."""
+    """A named complainant's open complaint, confidential ones through every step that
+    carries free text, and a complaint whose complainant's data was erased."""
     _file(ledger, sensitive, confidential=False)
     complaint_id, key = _file(ledger, sensitive, confidential=True)
     fixed, explained = ResolutionOutcome.FIXED, ResolutionOutcome.EXPLAINED
@@ -89,6 +91,9 @@ def add_sensitive_complaints(ledger: ComplaintLedger, sensitive: Sensitive) -> N
     withdrawn_id, withdrawn_key = _file(ledger, sensitive, confidential=True)
     withdraw = Withdraw(note=sensitive.text("catatan pencabutan rahasia"))
     ledger.perform(withdrawn_id, withdrawn_key, withdraw)
+    erased_id, _ = _file(ledger, sensitive, confidential=False)
+    ref = ledger.get_complaint(erased_id, COORDINATOR)["complainant_ref"]
+    erase_personal_data(ledger, ref, ADMIN, "Permintaan pemohon")
 
 
 def _file(

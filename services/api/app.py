@@ -17,6 +17,7 @@ from services.api.body_limit import BodyLimitMiddleware
 from services.api.errors import install_error_handlers
 from services.api.json_body import document_json_bodies
 from services.api.routes import (
+    complainants,
     complaints,
     metrics,
     notifications,
@@ -69,7 +70,7 @@ def create_app(settings: Settings, clock: Clock = system_clock) -> FastAPI:
         app.state.ledger = ledger
         app.state.projections = projections
         app.state.token_issuer = build_token_issuer(settings)
-        app.state.filing_commit = filing_commit = AsyncGroupCommit(ledger.save)
+        app.state.filing_commit = filing_commit = AsyncGroupCommit(ledger.write_filings)
         filing_commit.start(asyncio.get_running_loop())
         if projections_run_in_process(settings):
             projections.start(by_subscription=sqlite_path(settings.database_url) is None)
@@ -107,7 +108,7 @@ def create_app(settings: Settings, clock: Clock = system_clock) -> FastAPI:
     install_error_handlers(app)
     routers = (
         queue, complaints, notifications, track, units, surveys, promises, projections, metrics,
-        webhooks,
+        webhooks, complainants,
     )  # fmt: skip
     for module in routers:
         app.include_router(module.router)

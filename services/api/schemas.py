@@ -41,9 +41,18 @@ class ComplaintOut(BaseModel):
     anonymous: bool
     confidential: bool
     complainant: Complainant | None = Field(
-        description="Absent when the filing had none, or when the caller may not see it."
+        description="Absent when the filing had none, when the caller may not see it, or "
+        "once it was erased."
     )
     complainant_hidden: bool
+    complainant_erased: bool = Field(
+        description="The complainant's personal data was erased (its key destroyed): it "
+        "can no longer be read by anyone."
+    )
+    complainant_ref: str | None = Field(
+        description="The reference of the complainant's sealed personal data, for "
+        "`POST /v1/complainants/{ref}/erase`; shown to those who may see the complainant."
+    )
     filed_at: datetime
     deadlines: dict[str, datetime] = Field(
         description="The clocks running now: verify, first_response, answer, resolution "

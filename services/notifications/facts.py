@@ -10,6 +10,7 @@ from eventsourcing.application import project_aggregate
 
 from domain.complaint import Complaint
 from domain.errors import NotFoundError
+from domain.values import Complainant
 from infra.cloudevents import event_id
 from services.ledger import ComplaintLedger
 from services.notifications.rules import ComplaintFacts
@@ -26,7 +27,9 @@ class LedgerFacts:
         complaint = self._as_of(complaint_id, cloud_event_id)
         if not isinstance(complaint, Complaint):
             raise NotFoundError(f"{complaint_id} is not a complaint.")
-        contact = complaint.complainant
+        contact = self._ledger.personal_data.open(complaint.complainant)
+        if not isinstance(contact, Complainant):
+            contact = None  # none given, or erased
         return ComplaintFacts(
             tracking_number=complaint.tracking_number,
             status=str(complaint.status),

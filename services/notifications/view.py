@@ -8,13 +8,14 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from domain.complaint import Complaint
 from services.access import ensure_in_scope, may_see_identity
 from services.ledger import ComplaintLedger
 from services.notifications.deliveries import Deliveries
 from services.notifications.masking import mask
 from services.notifications.rules import Audience, Channel
+from services.personal_data import ErasedComplainant, Opened
 from services.principals import Principal, Staff
+from services.views import ERASED
 
 
 def complaint_notifications(
@@ -24,21 +25,21 @@ def complaint_notifications(
     ensure_in_scope(principal, complaint)
     staff = isinstance(principal, Staff)
     identity = may_see_identity(principal, complaint)
+    contact = ledger.personal_data.open(complaint.complainant)
     return [
         {
             **row,
-            "recipient": _recipient(row, complaint, staff, identity),
+            "recipient": _recipient(row, contact, staff, identity),
             "last_error": row["last_error"] if staff else None,
         }
         for row in deliveries.of_complaint(str(complaint_id))
     ]
 
 
-def _recipient(
-    row: dict[str, Any], complaint: Complaint, staff: bool, identity: bool
-) -> str | None:
+def _recipient(row: dict[str, Any], contact: Opened, staff: bool, identity: bool) -> str | None:
     if row["audience"] == Audience.COMPLAINANT:
-        contact = complaint.complainant
+        if isinstance(contact, ErasedComplainant):
+            return ERASED
         address = None
         if contact is not None:
             address = contact.email if row["channel"] == Channel.EMAIL else contact.phone
