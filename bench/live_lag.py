@@ -135,9 +135,9 @@ async def _status(reader: asyncio.StreamReader) -> int:
 def percentiles(values: list[float]) -> dict[str, float]:
     ordered = sorted(values)
     if not ordered:
-        return {"p50": float("nan"), "p99": float("nan"), "max": float("nan")}
+        return {"p50": float("nan"), "p90": float("nan"), "p99": float("nan"), "max": float("nan")}
 
     def rank(share: float) -> float:
         return ordered[max(int(share * len(ordered) + 0.999999) - 1, 0)]
 
-    return {"p50": rank(0.50), "p99": rank(0.99), "max": ordered[-1]}
+    return {"p50": rank(0.50), "p90": rank(0.90), "p99": rank(0.99), "max": ordered[-1]}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from kafka import KafkaProducer
-from kafka.errors import KafkaError
+from kafka.errors import KafkaError, KafkaTimeoutError
 from kafka.partitioner.default import murmur2
 
 from infra.cloudevents import KafkaMessage
@@ -91,4 +91,14 @@ class KafkaPublisher:
 
     def close(self) -> None:
         """Stop at once; whatever was not confirmed is sent again by the next publisher."""
-        self._producer.close(timeout=0)
+        try:
+            self._producer.close(timeout=0)
+        except KafkaTimeoutError:
+            # kafka-python 3.0 flushes first, and when the broker has not taken everything
+            # the flush fails and the producer stays open: its I/O thread would go on
+            # sending the old batch behind the next publisher's copies, out of order.
+            # Abort what it holds, let the thread end, then close.
+            sender = self._producer._sender
+            sender.force_close()
+            sender.join(self._timeout)
+            self._producer.close(timeout=0)

@@ -5,7 +5,10 @@
 #                    format the storage once (var/kafka/data), start the node in the
 #                    background, wait until it answers; prints the bootstrap address.
 #   kafka.sh stop    stop it by its pid (var/kafka/broker.pid).
-# Both are safe to run again.
+# Both are safe to run again. Another node (the tests' private broker, which they stop and
+# restart) runs beside it with ADUAN_KAFKA_STATE (its directory), ADUAN_KAFKA_PORT and
+# ADUAN_KAFKA_CONTROLLER_PORT; ADUAN_KAFKA_INSTALL=no makes a missing tool or jar an error
+# instead of installing it.
 set -euo pipefail
 
 readonly ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -14,11 +17,14 @@ readonly VERSION=$(sed -n 's:.*<kafka.version>\(.*\)</kafka.version>.*:\1:p' "${
 readonly POM_HASH=$(sha256sum "${CONFIG_DIR}/pom.xml" | cut -c1-12)
 readonly CACHE=${ADUAN_KAFKA_CACHE:-${XDG_CACHE_HOME:-${HOME}/.cache}/aduan/kafka/${VERSION}-${POM_HASH}}
 readonly LIBS=${CACHE}/libs
-readonly STATE=${ROOT}/var/kafka
+readonly STATE=${ADUAN_KAFKA_STATE:-${ROOT}/var/kafka}
+readonly PORT=${ADUAN_KAFKA_PORT:-9092}
+readonly CONTROLLER_PORT=${ADUAN_KAFKA_CONTROLLER_PORT:-9093}
+readonly INSTALL=${ADUAN_KAFKA_INSTALL:-yes}
 readonly DATA=${STATE}/data
 readonly PID_FILE=${STATE}/broker.pid
 readonly LOG_FILE=${STATE}/broker.log
-readonly BOOTSTRAP=127.0.0.1:9092
+readonly BOOTSTRAP=127.0.0.1:${PORT}
 readonly START_SECONDS=90
 readonly STOP_SECONDS=30
 
@@ -53,9 +59,11 @@ apt_install() {
 ensure_tools() {
     local missing=()
     command -v java >/dev/null || missing+=(openjdk-17-jre-headless)
-    command -v mvn >/dev/null || missing+=(maven)
+    jars_collected || command -v mvn >/dev/null || missing+=(maven)
     command -v kcat >/dev/null || missing+=(kcat)
-    if ((${#missing[@]})); then apt_install "${missing[@]}"; fi
+    ((${#missing[@]})) || return 0
+    [[ ${INSTALL} != no ]] || die "missing ${missing[*]}: \`make kafka\` installs them"
+    apt_install "${missing[@]}"
 }
 
 running_pid() {
@@ -67,8 +75,11 @@ running_pid() {
 
 answers() { kcat -b "${BOOTSTRAP}" -L -m 3 >/dev/null 2>&1; }
 
+jars_collected() { compgen -G "${LIBS}/kafka_2.13-*.jar" >/dev/null; }
+
 collect_jars() {
-    compgen -G "${LIBS}/kafka_2.13-*.jar" >/dev/null && return
+    jars_collected && return
+    [[ ${INSTALL} != no ]] || die "no Kafka jars in ${LIBS}: \`make kafka\` collects them"
     say "collecting Apache Kafka ${VERSION} jars from Maven Central into ${LIBS} (once)..."
     local partial=${LIBS}.partial log
     rm -rf "${partial}"
@@ -89,7 +100,12 @@ kafka_java() { "${JAVA[@]}" "$@"; }
 
 write_config() {
     mkdir -p "${DATA}"
-    { cat "${CONFIG_DIR}/server.properties"; echo "log.dirs=${DATA}"; } >"${STATE}/server.properties"
+    {
+        sed -e "s/127\.0\.0\.1:9092/127.0.0.1:${PORT}/g" \
+            -e "s/127\.0\.0\.1:9093/127.0.0.1:${CONTROLLER_PORT}/g" \
+            "${CONFIG_DIR}/server.properties"
+        echo "log.dirs=${DATA}"
+    } >"${STATE}/server.properties"
 }
 
 format_once() {

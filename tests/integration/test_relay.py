@@ -1,5 +1,6 @@
 """The relay against the real broker: each event once in a normal run, a restart resumes where
-it recorded, a crash loses nothing, a missing broker is retried, and kcat reads the same."""
+it recorded, a crash loses nothing, a missing broker is retried, a publisher left with a batch
+the broker never took closes at once, and kcat reads the same."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from kafka.admin import KafkaAdminClient
 
 from domain.sla import SlaPolicy
 from infra.cloudevents import KafkaMessage
-from infra.kafka_publisher import KafkaPublisher
+from infra.kafka_publisher import KafkaPublisher, PublishError
 from infra.settings import Settings
 from services.composition import build_relay, connect_publisher
 from services.ledger import ComplaintLedger
@@ -190,3 +191,20 @@ def test_the_relay_partitions_keys_as_the_client_s_default_partitioner_does(
         publisher.close()
     assert chosen == default + default
     assert set(default) == {0, 1, 2}
+
+
+def test_a_publisher_with_a_batch_the_broker_did_not_take_closes_at_once(
+    kafka_bootstrap: str, admin: KafkaAdminClient
+) -> None:
+    topic = f"test.relay.{uuid4().hex[:10]}"
+    create_topic(admin, topic, partitions=1)
+    publisher = KafkaPublisher(kafka_bootstrap, topic, timeout_seconds=1)
+    # The topic goes once the publisher knows its partitions: the broker refuses each batch
+    # and the client keeps it to try again, as it does while a broker is away.
+    admin.delete_topics([topic])
+    with pytest.raises(PublishError):
+        publisher.publish([KafkaMessage(key=b"key", value=b"{}", headers=[])])
+
+    publisher.close()
+
+    assert not publisher._producer._sender.is_alive()  # nothing left to send it later
