@@ -21,6 +21,7 @@ from services.auth import TokenIssuer
 from services.ledger import Clock, ComplaintLedger
 from services.ledger_proofs import LedgerProofs
 from services.ledger_tree import CheckpointPolicy, TreeFollower
+from services.ledger_verify import LedgerVerifier
 from services.notifications.channels import Channels
 from services.notifications.deliveries import Deliveries
 from services.notifications.dispatcher import Dispatcher, Policy
@@ -149,6 +150,11 @@ def build_tree_follower(
 def build_ledger_proofs(settings: Settings, ledger: ComplaintLedger) -> LedgerProofs:
     verifier = resolve_signer(settings).verifier
     return LedgerProofs(EventRows(ledger.recorder), TreeStore(ledger.recorder), verifier)
+
+
+def build_verifier(settings: Settings, ledger: ComplaintLedger) -> LedgerVerifier:
+    verifier = resolve_signer(settings).verifier
+    return LedgerVerifier(EventRows(ledger.recorder), TreeStore(ledger.recorder), verifier)
 
 
 def ledger_runs_in_process(settings: Settings) -> bool:

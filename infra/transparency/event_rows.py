@@ -49,7 +49,7 @@ class EventRows:
         if isinstance(recorder, SQLiteApplicationRecorder):
             self._sqlite: SQLiteApplicationRecorder | None = recorder
             self._postgres: PostgresApplicationRecorder | None = None
-            columns = f"rowid, {_SQLITE_ID}, originator_version, topic, state"
+            columns = f"rowid, {_SQLITE_ID}, originator_version, topic, CAST(state AS BLOB)"
             table, position, mark = recorder.events_table_name, "rowid", "?"
         elif isinstance(recorder, PostgresApplicationRecorder):
             self._sqlite, self._postgres = None, recorder
@@ -63,6 +63,7 @@ class EventRows:
         self._of = f"{select}originator_id = {mark} ORDER BY originator_version"
         self._at = f"{select}{position} = {mark}"
         self._last = f"SELECT MAX({position}) FROM {table}"
+        self._count_after = f"SELECT COUNT(*) FROM {table} WHERE {position} > {mark}"
 
     def after(self, notification_id: int, limit: int) -> list[EventRow]:
         """Up to ``limit`` rows after ``notification_id``, in log order."""
@@ -80,6 +81,10 @@ class EventRows:
     def last_notification_id(self) -> int:
         rows: list[Any] = self._query(self._last, ())
         return int(rows[0][0] or 0)
+
+    def count_after(self, notification_id: int) -> int:
+        rows: list[Any] = self._query(self._count_after, (notification_id,))
+        return int(rows[0][0])
 
     def _query(self, statement: str, parameters: tuple[Any, ...]) -> list[Any]:
         if self._sqlite is not None:
