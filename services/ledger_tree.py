@@ -23,12 +23,12 @@ from infra.transparency.merkle import (
     leaf_hash,
 )
 from infra.transparency.note import Checkpoint, NoteSigner
-from infra.transparency.tree_store import StoredCheckpoint, TreeStore
+from infra.transparency.tree_store import Leaf, StoredCheckpoint, TreeNode, TreeStore
 
 log = logging.getLogger("aduan.ledger")
 Clock = Callable[[], datetime]
 Progress = Callable[[int, int], None]
-BATCH = 5000
+BATCH = 10_000  # events a transaction, while catching up
 RETRY_SECONDS = 1.0
 
 
@@ -74,7 +74,7 @@ class TreeFollower:
         end = self.rows.last_notification_id()
         start, appended = tree.position, 0
         while tree.position < end and not (stop is not None and stop.is_set()):
-            batch = self.rows.after(tree.position, self._batch_size(tree))
+            batch = self.rows.after(tree.position, BATCH)
             if not batch:
                 break
             self._append(tree, batch)
@@ -82,13 +82,8 @@ class TreeFollower:
             if progress is not None:
                 progress(tree.position - start, end - start)
         if self._checkpoint_due(tree, ignore_count=True):
-            self.store.append([], [], self._checkpoint(tree.size, frontier_root(tree.frontier)))
+            self.store.append([], [], [self._checkpoint(tree.size, frontier_root(tree.frontier))])
         return appended
-
-    def _batch_size(self, tree: _Tree) -> int:
-        """Up to the next checkpoint by count, so that a backlog gets one every N events."""
-        last_size = tree.last_checkpoint.tree_size if tree.last_checkpoint else 0
-        return max(1, min(BATCH, self.policy.every_events - (tree.size - last_size)))
 
     def _load(self) -> _Tree:
         size, position = self.store.last_leaf()
@@ -97,18 +92,31 @@ class TreeFollower:
         return _Tree(size, position, frontier, self.store.checkpoint())
 
     def _append(self, tree: _Tree, batch: list[EventRow]) -> None:
-        hashes = [leaf_hash(leaf_input(row)) for row in batch]
-        frontier = dict(tree.frontier)
-        nodes = append_leaves(tree.size, frontier, hashes)
-        pairs = enumerate(zip(batch, hashes, strict=True))
-        leaves = [(tree.size + offset, row[0], digest) for offset, (row, digest) in pairs]
-        grown = _Tree(tree.size + len(batch), batch[-1][0], frontier, tree.last_checkpoint)
-        checkpoint = None
-        if self._checkpoint_due(grown, ignore_count=False):
-            checkpoint = self._checkpoint(grown.size, frontier_root(frontier))
-        self.store.append(leaves, nodes, checkpoint)
-        tree.size, tree.position, tree.frontier = grown.size, grown.position, frontier
-        tree.last_checkpoint = checkpoint or tree.last_checkpoint
+        """One transaction: the batch's leaves and nodes, and a checkpoint at every point
+        in it where one is due (so a backlog gets one every N events)."""
+        grown = _Tree(tree.size, tree.position, dict(tree.frontier), tree.last_checkpoint)
+        leaves: list[Leaf] = []
+        nodes: list[TreeNode] = []
+        checkpoints: list[StoredCheckpoint] = []
+        done = 0
+        while done < len(batch):
+            last_size = grown.last_checkpoint.tree_size if grown.last_checkpoint else 0
+            due_in = max(1, self.policy.every_events - (grown.size - last_size))
+            segment = batch[done : done + due_in]
+            hashes = [leaf_hash(leaf_input(row)) for row in segment]
+            nodes += append_leaves(grown.size, grown.frontier, hashes)
+            leaves += [
+                (grown.size + n, row[0], h)
+                for n, (row, h) in enumerate(zip(segment, hashes, strict=True))
+            ]
+            grown.size, done = grown.size + len(segment), done + len(segment)
+            if self._checkpoint_due(grown, ignore_count=False):
+                grown.last_checkpoint = self._checkpoint(grown.size, frontier_root(grown.frontier))
+                checkpoints.append(grown.last_checkpoint)
+        self.store.append(leaves, nodes, checkpoints)
+        grown.position = batch[-1][0]
+        tree.size, tree.position, tree.frontier = grown.size, grown.position, grown.frontier
+        tree.last_checkpoint = grown.last_checkpoint
 
     def _checkpoint_due(self, tree: _Tree, ignore_count: bool) -> bool:
         last = tree.last_checkpoint

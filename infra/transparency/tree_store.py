@@ -77,18 +77,19 @@ class TreeStore:
         return (rows[0][0] + 1, rows[0][1]) if rows else (0, 0)
 
     def append(
-        self, leaves: Sequence[Leaf], nodes: Sequence[TreeNode], checkpoint: StoredCheckpoint | None
+        self,
+        leaves: Sequence[Leaf],
+        nodes: Sequence[TreeNode],
+        checkpoints: Sequence[StoredCheckpoint],
     ) -> None:
         with self._store.datastore.transaction(commit=True) as cursor:
             self._insert(cursor, "ledger_leaves", "leaf_index, notification_id, leaf_hash", leaves)
             self._insert(cursor, "ledger_nodes", "level, node_index, hash", nodes)
-            if checkpoint is not None:
-                cursor.execute(
-                    self._sql(f"INSERT INTO ledger_checkpoints ({_CHECKPOINT_COLUMNS}) "
-                              "VALUES (?, ?, ?, ?)"),
-                    (checkpoint.tree_size, checkpoint.root_hash, checkpoint.created_at,
-                     checkpoint.note),
-                )  # fmt: skip
+            cursor.executemany(
+                self._sql(f"INSERT INTO ledger_checkpoints ({_CHECKPOINT_COLUMNS}) "
+                          "VALUES (?, ?, ?, ?)"),
+                [(c.tree_size, c.root_hash, c.created_at, c.note) for c in checkpoints],
+            )  # fmt: skip
 
     def _insert(self, cursor: Any, table: str, columns: str, rows: Sequence[Any]) -> None:
         if not rows:
