@@ -48,14 +48,15 @@ class LedgerProofs:
         }
 
     def inclusion(self, index: int, tree_size: int | None) -> dict[str, Any]:
-        size = self._tree_size(tree_size)
+        size, checkpoint = self._tree_size(tree_size)
         if index >= size:
             raise RuleViolationError(
                 f"index must be below tree_size ({size}).", field="index", tree_size=size
             )
         ranges = inclusion_ranges(index, size)
         hashes = self._hashes([*ranges, (index, index + 1), (0, size)])
-        checkpoint = self.store.checkpoint(size)
+        if tree_size is not None:
+            checkpoint = self.store.checkpoint(size)
         return {
             "index": index,
             "tree_size": size,
@@ -66,7 +67,7 @@ class LedgerProofs:
         }
 
     def consistency(self, first: int, second: int) -> dict[str, Any]:
-        self._tree_size(second, field="second")
+        self._tree_size(second, "second")
         if first > second:
             raise RuleViolationError("first must not exceed second.", field="first")
         ranges = consistency_ranges(first, second)
@@ -114,16 +115,19 @@ class LedgerProofs:
             "events": events,
         }
 
-    def _tree_size(self, tree_size: int | None, field: str = "tree_size") -> int:
-        """``tree_size`` checked against the tree; unset: the latest checkpoint's."""
-        size, _ = self.store.last_leaf()
+    def _tree_size(
+        self, tree_size: int | None, field: str = "tree_size"
+    ) -> tuple[int, StoredCheckpoint | None]:
+        """``tree_size`` checked against the tree; unset: the latest checkpoint's (and it)."""
         if tree_size is None:
-            return self.checkpoint().tree_size
+            latest = self.checkpoint()
+            return latest.tree_size, latest
+        size, _ = self.store.last_leaf()
         if tree_size > size:
             raise RuleViolationError(
                 f"{field} {tree_size} is beyond the tree, which has {size} leaves.", field=field
             )
-        return tree_size
+        return tree_size, None
 
     def _hashes(self, ranges: list[Range]) -> dict[Range, bytes]:
         nodes = self.store.nodes(proof_nodes(ranges))

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from infra.transparency.event_rows import EventRow, EventRows, leaf_input
 from infra.transparency.merkle import append_leaves, frontier_root, leaf_hash
 from infra.transparency.note import NoteError, NoteVerifier, open_checkpoint
-from infra.transparency.tree_store import StoredCheckpoint, TreeNode, TreeStore
+from infra.transparency.tree_store import StoredCheckpoint, TreeStore
 from services.ledger_diagnosis import Problem, diagnose
 
 Progress = Callable[[int, int], None]
@@ -32,25 +32,30 @@ class LedgerVerifier:
 
     def run(self, progress: Progress | None = None) -> Report:
         size, _ = self.store.last_leaf()
-        checkpoints = self.store.checkpoints()
-        pending = [checkpoint.tree_size for checkpoint in checkpoints]
-        by_size = {checkpoint.tree_size: checkpoint for checkpoint in checkpoints}
+        checkpoints = {checkpoint.tree_size: checkpoint for checkpoint in self.store.checkpoints()}
         frontier: dict[int, bytes] = {}
         done, position, checked = 0, 0, 0
         while done < size:
-            end = min(done + BATCH, size, *[s for s in pending if s > done])
+            end = min(done + BATCH, size)
             rows = self.rows.after(position, end - done)
             hashes = [leaf_hash(leaf_input(row)) for row in rows]
-            problem = self._leaves(done, end, rows, hashes) or self._nodes(done, frontier, hashes)
-            if problem is None and end in by_size:
-                problem = self._checkpoint(by_size[end], frontier)
-                checked += 0 if problem else 1
+            problem = self._leaves(done, end, rows, hashes)
+            stored = self.store.nodes_above(done, end) if problem is None else {}
+            cuts = sorted({end, *(s for s in checkpoints if done < s < end)})
+            for start, cut in zip([done, *cuts[:-1]], cuts, strict=True):
+                if problem is None:
+                    problem = self._nodes(
+                        start, frontier, hashes[start - done : cut - done], stored
+                    )
+                if problem is None and cut in checkpoints:
+                    problem = self._checkpoint(checkpoints[cut], frontier)
+                    checked += 0 if problem else 1
             if problem is not None:
                 return Report(max(done, min(problem.index, end)), checked, 0, problem)
             done, position = end, rows[-1][0]
             if progress is not None:
                 progress(done, size)
-        beyond = [s for s in pending if s > size]
+        beyond = sorted(s for s in checkpoints if s > size)
         if beyond:
             problem = Problem("checkpoint", beyond[0], None,
                               f"a checkpoint of tree size {beyond[0]} is beyond the tree's "
@@ -75,20 +80,20 @@ class LedgerVerifier:
                 return diagnose(self.rows, self.store, first + offset)
         return None
 
-    def _nodes(self, first: int, frontier: dict[int, bytes], hashes: list[bytes]) -> Problem | None:
-        by_level: dict[int, list[TreeNode]] = {}
-        for node in append_leaves(first, frontier, hashes):
-            by_level.setdefault(node[0], []).append(node)
-        for level, nodes in by_level.items():
-            rows = self.store.nodes_between(level, nodes[0][1], nodes[-1][1] + 1)
-            stored = {index: bytes(digest) for _, index, digest in rows}
-            for _, index, digest in nodes:
-                found = stored.get(index)
-                if found != digest:
-                    return Problem("tree", index << level, None,
-                                   f"the stored tree's node at level {level}, index {index} "
-                                   f"differs: expected {digest.hex()}, found "
-                                   f"{found.hex() if found else 'none'}")  # fmt: skip
+    def _nodes(
+        self,
+        first: int,
+        frontier: dict[int, bytes],
+        hashes: list[bytes],
+        stored: dict[tuple[int, int], bytes],
+    ) -> Problem | None:
+        for level, index, digest in append_leaves(first, frontier, hashes):
+            found = stored.get((level, index))
+            if found != digest:
+                return Problem("tree", index << level, None,
+                               f"the stored tree's node at level {level}, index {index} "
+                               f"differs: expected {digest.hex()}, found "
+                               f"{found.hex() if found else 'none'}")  # fmt: skip
         return None
 
     def _checkpoint(self, stored: StoredCheckpoint, frontier: dict[int, bytes]) -> Problem | None:

@@ -18,6 +18,7 @@ from typing import Any
 from eventsourcing.persistence import ApplicationRecorder
 from eventsourcing.postgres import PostgresApplicationRecorder
 from eventsourcing.sqlite import SQLiteApplicationRecorder
+from psycopg.rows import tuple_row
 
 from infra.transparency.merkle import Node
 
@@ -63,11 +64,15 @@ class TreeStore:
         return statement.replace("?", self._mark)
 
     def _rows(self, statement: str, parameters: Sequence[Any] = ()) -> list[Any]:
+        if isinstance(self._store, PostgresApplicationRecorder):
+            # One statement needs no transaction: autocommit saves two round trips.
+            with self._store.datastore.get_connection() as connection:
+                rows = connection.cursor(row_factory=tuple_row)
+                rows.execute(self._sql(statement), parameters)
+                return list(rows.fetchall())
         with self._store.datastore.transaction(commit=False) as cursor:
-            cursor.execute(self._sql(statement), parameters)
-            return [
-                tuple(row.values()) if self._postgres else tuple(row) for row in cursor.fetchall()
-            ]
+            cursor.execute(statement, parameters)
+            return [tuple(row) for row in cursor.fetchall()]
 
     def last_leaf(self) -> tuple[int, int]:
         """(tree size, notification id of its last leaf); (0, 0) before the first."""
@@ -127,12 +132,19 @@ class TreeStore:
             (start, end),
         )
 
-    def nodes_between(self, level: int, start: int, end: int) -> list[TreeNode]:
-        return self._rows(
-            "SELECT level, node_index, hash FROM ledger_nodes "
-            "WHERE level = ? AND node_index >= ? AND node_index < ? ORDER BY node_index",
-            (level, start, end),
+    def nodes_above(self, start: int, end: int) -> dict[Node, bytes]:
+        """Every stored node that appending leaves [start, end) makes, at once."""
+        levels = range(1, end.bit_length() + 1)
+        spans = [(level, start >> level, end >> level) for level in levels]
+        spans = [span for span in spans if span[1] < span[2]]
+        if not spans:
+            return {}
+        where = " OR ".join(["(level = ? AND node_index >= ? AND node_index < ?)"] * len(spans))
+        rows = self._rows(
+            f"SELECT level, node_index, hash FROM ledger_nodes WHERE {where}",
+            [value for span in spans for value in span],
         )
+        return {(level, index): bytes(digest) for level, index, digest in rows}
 
     def leaves_of(self, notification_ids: Sequence[int]) -> dict[int, Leaf]:
         """The leaves of these notification ids that the tree holds, by notification id."""

@@ -137,7 +137,7 @@ def test_a_crash_inside_an_append_leaves_nothing_and_the_next_run_appends_exactl
     store = TreeStore(history.recorder)
     assert store.last_leaf() == (0, 0)
     assert store.checkpoints() == []
-    restarted = follower(settings, build_ledger(settings), clock.now)
+    restarted = follower(settings, history, clock.now)
     assert restarted.catch_up() == EVENTS
     assert restarted.catch_up() == 0
     assert store.last_leaf() == (EVENTS, stored_rows(store_url)[-1][0])
@@ -149,7 +149,8 @@ def test_two_followers_at_once_append_each_event_once(
 ) -> None:
     settings = ledger_settings(store_url, tmp_path)
     add_history(history, 20)
-    followers = [follower(settings, build_ledger(settings), clock.now) for _ in range(2)]
+    ledgers = [build_ledger(settings) for _ in range(2)]  # each with its own connections
+    followers = [follower(settings, ledger, clock.now) for ledger in ledgers]
     failures: list[Exception] = []
 
     def run(tree_follower: object) -> None:
@@ -164,6 +165,8 @@ def test_two_followers_at_once_append_each_event_once(
     for thread in threads:
         thread.join()
     followers[0].catch_up()
+    for ledger in ledgers:
+        ledger.close()
     report = build_verifier(settings, history).run()
     assert report.problem is None
     assert report.leaves == len(stored_rows(store_url)) == EVENTS + 60
