@@ -26,7 +26,7 @@ Leaf = tuple[int, int, bytes]  # (leaf index, notification id, leaf hash)
 TreeNode = tuple[int, int, bytes]  # (level, index, hash)
 
 _TABLES = (
-    "CREATE TABLE IF NOT EXISTS ledger_leaves (leaf_index BIGINT PRIMARY KEY, "
+    "CREATE TABLE IF NOT EXISTS ledger_leaves (leaf_index {integer} PRIMARY KEY, "
     "notification_id BIGINT NOT NULL UNIQUE, leaf_hash {blob} NOT NULL)",
     "CREATE TABLE IF NOT EXISTS ledger_nodes (level INTEGER NOT NULL, node_index BIGINT "
     "NOT NULL, hash {blob} NOT NULL, PRIMARY KEY (level, node_index)){without_rowid}",
@@ -49,16 +49,19 @@ class TreeStore:
     def __init__(self, recorder: ApplicationRecorder) -> None:
         if isinstance(recorder, SQLiteApplicationRecorder):
             self._store: SQLiteApplicationRecorder | PostgresApplicationRecorder = recorder
-            self._mark, blob, without_rowid = "?", "BLOB", " WITHOUT ROWID"
+            # INTEGER PRIMARY KEY: SQLite's rowid itself, no second index to keep.
+            self._mark, blob, without_rowid, integer = "?", "BLOB", " WITHOUT ROWID", "INTEGER"
         elif isinstance(recorder, PostgresApplicationRecorder):
             self._store = recorder
-            self._mark, blob, without_rowid = "%s", "BYTEA", ""
+            self._mark, blob, without_rowid, integer = "%s", "BYTEA", "", "BIGINT"
         else:
             raise TypeError(f"The ledger needs a SQLite or PostgreSQL event store, not {recorder}")
         self._postgres = isinstance(recorder, PostgresApplicationRecorder)
         with self._store.datastore.transaction(commit=True) as cursor:
             for statement in _TABLES:
-                cursor.execute(statement.format(blob=blob, without_rowid=without_rowid))
+                cursor.execute(
+                    statement.format(blob=blob, without_rowid=without_rowid, integer=integer)
+                )
 
     def _sql(self, statement: str) -> str:
         return statement.replace("?", self._mark)
