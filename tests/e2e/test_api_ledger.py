@@ -20,6 +20,7 @@ from infra.settings import Settings
 from infra.transparency.note import NoteVerifier, open_checkpoint
 from infra.transparency.proofs import verify_consistency, verify_inclusion
 from services.api.app import create_app
+from services.composition import build_tree_follower
 from tests.support import MutableClock
 
 Token = Callable[..., dict[str, str]]
@@ -46,8 +47,6 @@ def client(settings: Settings, clock: MutableClock) -> Iterator[TestClient]:
 
 
 def catch_up(client: TestClient) -> None:
-    from services.composition import build_tree_follower
-
     app_state = client.app.state  # type: ignore[attr-defined]
     build_tree_follower(app_state.settings, app_state.ledger).catch_up()
 
