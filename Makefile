@@ -50,6 +50,7 @@ bench: $(INSTALLED) postgres kafka
 	$(BIN)/python bench/read_models.py
 	$(BIN)/python bench/relay.py
 	$(BIN)/python bench/notify_latency.py
+	$(BIN)/python bench/ledger.py
 
 clean: kafka-stop
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache .hypothesis

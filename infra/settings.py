@@ -53,6 +53,30 @@ class Settings(BaseSettings):
         "PostgreSQL they run as their own process (aduan project).",
     )
 
+    ledger_origin: str = Field(
+        default="localhost/aduan-ledger",
+        pattern=r"^[^\s+]+$",
+        description="The log's name in its checkpoints and the signing key's name: a URL "
+        "without scheme, e.g. lapor.example.go.id/aduan. Fixed for the life of the log.",
+    )
+    ledger_signing_key: str | None = Field(
+        default=None,
+        description="The checkpoint signing key (PRIVATE+KEY+<origin>+...). Unset: made once "
+        "and kept in var/ledger.key.",
+    )
+    ledger_signing_key_file: Path = Path("var/ledger.key")
+    ledger_checkpoint_events: int = Field(
+        default=1000, ge=1, description="A checkpoint after this many new events..."
+    )
+    ledger_checkpoint_seconds: float = Field(
+        default=60.0, ge=0, description="...or this long after the last one, if the log grew."
+    )
+    ledger_in_process: bool | None = Field(
+        default=None,
+        description="Run the tree follower inside the server. Unset: yes on SQLite; on "
+        "PostgreSQL it runs as its own process (aduan ledger follow).",
+    )
+
     kafka_bootstrap: str | None = Field(
         default=None,
         description="Kafka bootstrap servers (host:port,...). Unset: no Kafka; consumers "

@@ -19,6 +19,7 @@ from domain.values import STAFF_ROLES, Actor, Role
 from infra.event_store import DatabaseUrlError, sqlite_path
 from infra.kafka_topics import KafkaUnavailableError, admin_client, ensure_topics, topic_specs
 from infra.settings import Settings
+from infra.transparency.signing_key import SigningKeyError
 from services.composition import (
     build_ledger,
     build_projection_host,
@@ -26,6 +27,7 @@ from services.composition import (
     system_clock,
 )
 from services.deadline_watch import DeadlineWatch
+from services.ledger_command import add_ledger_commands
 from services.notifications.command import notify
 from services.progress import progress_bar
 from services.promises import PromiseDesk
@@ -272,6 +274,7 @@ def build_parser() -> argparse.ArgumentParser:
     rebuild = projections.add_parser("rebuild", help="drop a view and rebuild it from the log")
     rebuild.add_argument("name")
     rebuild.set_defaults(run=projections_rebuild)
+    add_ledger_commands(commands)
     return parser
 
 
@@ -282,7 +285,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.run(settings, args))
     except ValidationError as error:
         print(f"aduan: bad setting: {error}", file=sys.stderr)
-    except (DomainError, DatabaseUrlError) as error:
+    except (DomainError, DatabaseUrlError, SigningKeyError) as error:
         print(f"aduan: {error}", file=sys.stderr)
     return 2
 

@@ -13,9 +13,15 @@ from infra.notify_channels import SmsGateway, SmtpConfig, SmtpMailer, WebhookPos
 from infra.relay_positions import RelayPositions
 from infra.secret_key import resolve_secret_key
 from infra.settings import Settings
+from infra.transparency.event_rows import EventRows
+from infra.transparency.signing_key import resolve_signer
+from infra.transparency.tree_store import TreeStore
 from projections.store import PostgresViewStore, SQLiteViewStore, ViewStore
 from services.auth import TokenIssuer
 from services.ledger import Clock, ComplaintLedger
+from services.ledger_proofs import LedgerProofs
+from services.ledger_tree import CheckpointPolicy, TreeFollower
+from services.ledger_verify import LedgerVerifier
 from services.notifications.channels import Channels
 from services.notifications.deliveries import Deliveries
 from services.notifications.dispatcher import Dispatcher, Policy
@@ -131,3 +137,27 @@ def build_kafka_notifier(
         dead_letters,
         group,
     )
+
+
+def build_tree_follower(
+    settings: Settings, ledger: ComplaintLedger, clock: Clock = system_clock
+) -> TreeFollower:
+    policy = CheckpointPolicy(settings.ledger_checkpoint_events, settings.ledger_checkpoint_seconds)
+    store = TreeStore(ledger.recorder)
+    return TreeFollower(EventRows(ledger.recorder), store, resolve_signer(settings), policy, clock)
+
+
+def build_ledger_proofs(settings: Settings, ledger: ComplaintLedger) -> LedgerProofs:
+    verifier = resolve_signer(settings).verifier
+    return LedgerProofs(EventRows(ledger.recorder), TreeStore(ledger.recorder), verifier)
+
+
+def build_verifier(settings: Settings, ledger: ComplaintLedger) -> LedgerVerifier:
+    verifier = resolve_signer(settings).verifier
+    return LedgerVerifier(EventRows(ledger.recorder), TreeStore(ledger.recorder), verifier)
+
+
+def ledger_runs_in_process(settings: Settings) -> bool:
+    if settings.ledger_in_process is not None:
+        return settings.ledger_in_process
+    return sqlite_path(settings.database_url) is not None

@@ -24,17 +24,22 @@ from services.api.routes import (
     projections,
     promises,
     queue,
+    receipts,
     surveys,
     track,
     units,
+    verifiable_log,
     webhooks,
 )
 from services.composition import (
     build_ledger,
+    build_ledger_proofs,
     build_log_follower,
     build_projection_host,
     build_token_issuer,
+    build_tree_follower,
     build_webhooks,
+    ledger_runs_in_process,
     notify_in_process,
     open_notification_store,
     projections_run_in_process,
@@ -81,6 +86,10 @@ def create_app(settings: Settings, clock: Clock = system_clock) -> FastAPI:
         if notify_in_process(settings):  # the embedded default: no Kafka, the local log
             notifier = build_log_follower(settings, ledger, notification_store)
             notifier.start()
+        app.state.ledger_proofs = build_ledger_proofs(settings, ledger)
+        tree_follower = build_tree_follower(settings, ledger, clock)
+        if ledger_runs_in_process(settings):
+            tree_follower.start()
         ticker = asyncio.create_task(
             _run_clock(DeadlineWatch(ledger), PromiseDesk(ledger), projections, clock, settings)
         )
@@ -93,6 +102,7 @@ def create_app(settings: Settings, clock: Clock = system_clock) -> FastAPI:
                 await ticker
             await asyncio.to_thread(filing_commit.stop)
             await asyncio.to_thread(projections.stop)
+            await asyncio.to_thread(tree_follower.stop)
             if notifier is not None:
                 await asyncio.to_thread(notifier.stop)
             notification_store.close()
@@ -108,7 +118,7 @@ def create_app(settings: Settings, clock: Clock = system_clock) -> FastAPI:
     install_error_handlers(app)
     routers = (
         queue, complaints, notifications, track, units, surveys, promises, projections, metrics,
-        webhooks, complainants,
+        webhooks, complainants, verifiable_log, receipts,
     )  # fmt: skip
     for module in routers:
         app.include_router(module.router)

@@ -13,6 +13,7 @@ from infra.settings import Settings
 from services.api.errors import AuthenticationRequiredError
 from services.auth import TokenIssuer
 from services.ledger import ComplaintLedger
+from services.ledger_proofs import LedgerProofs
 from services.notifications.deliveries import Deliveries
 from services.notifications.webhooks import Webhooks
 from services.principals import ComplainantKey, Principal, Staff
@@ -121,3 +122,11 @@ async def get_deliveries(request: Request) -> Deliveries:
 
 WebhookRegistry = Annotated[Webhooks, Depends(get_webhooks)]
 DeliveryRecords = Annotated[Deliveries, Depends(get_deliveries)]
+
+
+async def get_ledger_proofs(request: Request) -> LedgerProofs:
+    proofs: LedgerProofs = request.app.state.ledger_proofs
+    return proofs
+
+
+LedgerProofsDep = Annotated[LedgerProofs, Depends(get_ledger_proofs)]

@@ -24,7 +24,12 @@ def cli_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
     database_url = f"sqlite:///{tmp_path}/cli.db"
     monkeypatch.setenv("ADUAN_DATABASE_URL", database_url)
     monkeypatch.setenv("ADUAN_SECRET_KEY", CLI_SECRET)
-    return Settings(database_url=database_url, secret_key=CLI_SECRET)
+    monkeypatch.setenv("ADUAN_LEDGER_SIGNING_KEY_FILE", str(tmp_path / "ledger.key"))
+    return Settings(
+        database_url=database_url,
+        secret_key=CLI_SECRET,
+        ledger_signing_key_file=tmp_path / "ledger.key",
+    )
 
 
 @pytest.fixture
@@ -33,6 +38,7 @@ def settings(tmp_path: Path) -> Settings:
         database_url=f"sqlite:///{tmp_path}/aduan.db",
         secret_key="test-secret-key-" + "x" * 32,
         tick_seconds=3600,
+        ledger_signing_key_file=tmp_path / "ledger.key",
     )
 
 

@@ -44,7 +44,11 @@ FUZZ = settings(
 @pytest.fixture(scope="module")
 def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     path: Path = tmp_path_factory.mktemp("fuzz")
-    settings_ = Settings(database_url=f"sqlite:///{path}/fuzz.db", secret_key="f" * 40)
+    settings_ = Settings(
+        database_url=f"sqlite:///{path}/fuzz.db",
+        secret_key="f" * 40,
+        ledger_signing_key_file=path / "ledger.key",
+    )
     with TestClient(create_app(settings_), raise_server_exceptions=False) as client:
         issuer = client.app.state.token_issuer  # type: ignore[attr-defined]
 

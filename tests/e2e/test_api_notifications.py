@@ -32,6 +32,7 @@ def settings(tmp_path: Path, smtp: SmtpSink, http: HttpSink) -> Settings:
     settings: Settings = notify_settings(
         f"sqlite:///{tmp_path}/aduan.db", smtp, http,
         secret_key="test-secret-key-" + "x" * 32, tick_seconds=3600,
+        ledger_signing_key_file=tmp_path / "ledger.key",
     )  # fmt: skip
     return settings
 

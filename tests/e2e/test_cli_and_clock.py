@@ -98,7 +98,10 @@ def test_server_clock_records_a_missed_deadline_by_itself(
 ) -> None:
     now = [datetime(2026, 11, 23, 2, tzinfo=UTC)]
     settings = Settings(
-        database_url=f"sqlite:///{tmp_path}/clock.db", secret_key=SECRET, tick_seconds=0.05
+        database_url=f"sqlite:///{tmp_path}/clock.db",
+        secret_key=SECRET,
+        tick_seconds=0.05,
+        ledger_signing_key_file=tmp_path / "ledger.key",
     )
     with TestClient(create_app(settings, lambda: now[0])) as client:
         filed = file_complaint_factory(client)

@@ -1,0 +1,177 @@
+"""The tree's tables, in the event store's own database (SQLite file or PostgreSQL):
+
+- ``ledger_leaves``: leaf index (the ordinal in log order) → notification id, leaf hash;
+- ``ledger_nodes``: the root of every complete subtree above the leaves, ``(level, index)``;
+- ``ledger_checkpoints``: every signed checkpoint (tree size, root hash, when, note text).
+
+An append writes its leaves, nodes and checkpoint in one transaction: the tree's size and
+the follower's position are read back from the leaves, so they can never disagree, and two
+appenders of the same leaf collide on its key instead of both writing it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from eventsourcing.persistence import ApplicationRecorder
+from eventsourcing.postgres import PostgresApplicationRecorder
+from eventsourcing.sqlite import SQLiteApplicationRecorder
+from psycopg.rows import tuple_row
+
+from infra.transparency.merkle import Node
+
+Leaf = tuple[int, int, bytes]  # (leaf index, notification id, leaf hash)
+TreeNode = tuple[int, int, bytes]  # (level, index, hash)
+
+_TABLES = (
+    "CREATE TABLE IF NOT EXISTS ledger_leaves (leaf_index {integer} PRIMARY KEY, "
+    "notification_id BIGINT NOT NULL UNIQUE, leaf_hash {blob} NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS ledger_nodes (level INTEGER NOT NULL, node_index BIGINT "
+    "NOT NULL, hash {blob} NOT NULL, PRIMARY KEY (level, node_index)){without_rowid}",
+    "CREATE TABLE IF NOT EXISTS ledger_checkpoints (tree_size BIGINT PRIMARY KEY, "
+    "root_hash {blob} NOT NULL, created_at TEXT NOT NULL, note TEXT NOT NULL)",
+)
+_CHECKPOINT_COLUMNS = "tree_size, root_hash, created_at, note"
+NODES_A_QUERY = 200  # SQLite parses a chain of ORs as a tree of this depth
+
+
+@dataclass(frozen=True)
+class StoredCheckpoint:
+    tree_size: int
+    root_hash: bytes
+    created_at: str  # ISO 8601, UTC
+    note: str
+
+
+class TreeStore:
+    def __init__(self, recorder: ApplicationRecorder) -> None:
+        if isinstance(recorder, SQLiteApplicationRecorder):
+            self._store: SQLiteApplicationRecorder | PostgresApplicationRecorder = recorder
+            # INTEGER PRIMARY KEY: SQLite's rowid itself, no second index to keep.
+            self._mark, blob, without_rowid, integer = "?", "BLOB", " WITHOUT ROWID", "INTEGER"
+        elif isinstance(recorder, PostgresApplicationRecorder):
+            self._store = recorder
+            self._mark, blob, without_rowid, integer = "%s", "BYTEA", "", "BIGINT"
+        else:
+            raise TypeError(f"The ledger needs a SQLite or PostgreSQL event store, not {recorder}")
+        self._postgres = isinstance(recorder, PostgresApplicationRecorder)
+        with self._store.datastore.transaction(commit=True) as cursor:
+            for statement in _TABLES:
+                cursor.execute(
+                    statement.format(blob=blob, without_rowid=without_rowid, integer=integer)
+                )
+
+    def _sql(self, statement: str) -> str:
+        return statement.replace("?", self._mark)
+
+    def _rows(self, statement: str, parameters: Sequence[Any] = ()) -> list[Any]:
+        if isinstance(self._store, PostgresApplicationRecorder):
+            # One statement needs no transaction: autocommit saves two round trips.
+            with self._store.datastore.get_connection() as connection:
+                rows = connection.cursor(row_factory=tuple_row)
+                rows.execute(self._sql(statement), parameters)
+                return list(rows.fetchall())
+        with self._store.datastore.transaction(commit=False) as cursor:
+            cursor.execute(statement, parameters)
+            return [tuple(row) for row in cursor.fetchall()]
+
+    def last_leaf(self) -> tuple[int, int]:
+        """(tree size, notification id of its last leaf); (0, 0) before the first."""
+        rows = self._rows(
+            "SELECT leaf_index, notification_id FROM ledger_leaves ORDER BY leaf_index DESC LIMIT 1"
+        )
+        return (rows[0][0] + 1, rows[0][1]) if rows else (0, 0)
+
+    def append(
+        self,
+        leaves: Sequence[Leaf],
+        nodes: Sequence[TreeNode],
+        checkpoints: Sequence[StoredCheckpoint],
+    ) -> None:
+        with self._store.datastore.transaction(commit=True) as cursor:
+            self._insert(cursor, "ledger_leaves", "leaf_index, notification_id, leaf_hash", leaves)
+            self._insert(cursor, "ledger_nodes", "level, node_index, hash", nodes)
+            cursor.executemany(
+                self._sql(f"INSERT INTO ledger_checkpoints ({_CHECKPOINT_COLUMNS}) "
+                          "VALUES (?, ?, ?, ?)"),
+                [(c.tree_size, c.root_hash, c.created_at, c.note) for c in checkpoints],
+            )  # fmt: skip
+
+    def _insert(self, cursor: Any, table: str, columns: str, rows: Sequence[Any]) -> None:
+        if not rows:
+            return
+        if self._postgres:  # COPY: several times faster than row-by-row inserts
+            with cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            return
+        cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES (?, ?, ?)", rows)
+
+    def nodes(self, wanted: Iterable[Node]) -> dict[Node, bytes]:
+        """The hashes of the given complete subtrees (level 0: the leaves) that exist."""
+        found: dict[Node, bytes] = {}
+        ordered = sorted(set(wanted))
+        for start in range(0, len(ordered), NODES_A_QUERY):
+            chunk = ordered[start : start + NODES_A_QUERY]
+            leaves = [index for level, index in chunk if level == 0]
+            inner = [value for node in chunk if node[0] > 0 for value in node]
+            in_leaves = ", ".join("?" * len(leaves)) or "NULL"
+            in_nodes = " OR ".join(["(level = ? AND node_index = ?)"] * (len(inner) // 2))
+            statement = (
+                f"SELECT 0, leaf_index, leaf_hash FROM ledger_leaves WHERE leaf_index IN "
+                f"({in_leaves}) UNION ALL SELECT level, node_index, hash FROM ledger_nodes "
+                f"WHERE {in_nodes or 'FALSE'}"
+            )
+            rows = self._rows(statement, [*leaves, *inner])
+            found.update(((level, index), bytes(digest)) for level, index, digest in rows)
+        return found
+
+    def leaves_between(self, start: int, end: int) -> list[Leaf]:
+        return self._rows(
+            "SELECT leaf_index, notification_id, leaf_hash FROM ledger_leaves "
+            "WHERE leaf_index >= ? AND leaf_index < ? ORDER BY leaf_index",
+            (start, end),
+        )
+
+    def nodes_above(self, start: int, end: int) -> dict[Node, bytes]:
+        """Every stored node that appending leaves [start, end) makes, at once."""
+        levels = range(1, end.bit_length() + 1)
+        spans = [(level, start >> level, end >> level) for level in levels]
+        spans = [span for span in spans if span[1] < span[2]]
+        if not spans:
+            return {}
+        where = " OR ".join(["(level = ? AND node_index >= ? AND node_index < ?)"] * len(spans))
+        rows = self._rows(
+            f"SELECT level, node_index, hash FROM ledger_nodes WHERE {where}",
+            [value for span in spans for value in span],
+        )
+        return {(level, index): bytes(digest) for level, index, digest in rows}
+
+    def leaves_of(self, notification_ids: Sequence[int]) -> dict[int, Leaf]:
+        """The leaves of these notification ids that the tree holds, by notification id."""
+        if not notification_ids:
+            return {}
+        marks = ", ".join("?" * len(notification_ids))
+        rows = self._rows(
+            "SELECT leaf_index, notification_id, leaf_hash FROM ledger_leaves "
+            f"WHERE notification_id IN ({marks})",
+            notification_ids,
+        )
+        return {row[1]: row for row in rows}
+
+    def checkpoint(self, tree_size: int | None = None) -> StoredCheckpoint | None:
+        """The checkpoint of ``tree_size``, or the latest."""
+        select = f"SELECT {_CHECKPOINT_COLUMNS} FROM ledger_checkpoints"
+        if tree_size is None:
+            rows = self._rows(f"{select} ORDER BY tree_size DESC LIMIT 1")
+        else:
+            rows = self._rows(f"{select} WHERE tree_size = ?", (tree_size,))
+        return StoredCheckpoint(*rows[0]) if rows else None
+
+    def checkpoints(self) -> list[StoredCheckpoint]:
+        rows = self._rows(
+            f"SELECT {_CHECKPOINT_COLUMNS} FROM ledger_checkpoints ORDER BY tree_size"
+        )
+        return [StoredCheckpoint(size, bytes(root), at, note) for size, root, at, note in rows]

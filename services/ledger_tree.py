@@ -1,0 +1,154 @@
+"""The tree follower: reads the event log after it is written (never inside a filing's
+transaction, so filing never waits on it), appends every event to the Merkle tree in log
+order, and publishes a signed checkpoint every N events or T seconds.
+
+Each batch's leaves, nodes and checkpoint go in one transaction, and where the tree stands
+is read back from the store at every pass: a crash loses at most the batch in progress, and
+the next pass appends it again, exactly once.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from infra.transparency.event_rows import EventRow, EventRows, leaf_input
+from infra.transparency.merkle import (
+    append_leaves,
+    frontier_nodes,
+    frontier_root,
+    leaf_hash,
+)
+from infra.transparency.note import Checkpoint, NoteSigner
+from infra.transparency.tree_store import Leaf, StoredCheckpoint, TreeNode, TreeStore
+
+log = logging.getLogger("aduan.ledger")
+Clock = Callable[[], datetime]
+Progress = Callable[[int, int], None]
+BATCH = 10_000  # events a transaction, while catching up
+RETRY_SECONDS = 1.0
+
+
+@dataclass(frozen=True)
+class CheckpointPolicy:
+    every_events: int
+    every_seconds: float
+
+
+@dataclass
+class _Tree:
+    size: int
+    position: int  # notification id of the last leaf
+    frontier: dict[int, bytes]
+    last_checkpoint: StoredCheckpoint | None
+
+
+class TreeFollower:
+    def __init__(
+        self,
+        rows: EventRows,
+        store: TreeStore,
+        signer: NoteSigner,
+        policy: CheckpointPolicy,
+        clock: Clock,
+    ) -> None:
+        self.rows, self.store, self.signer = rows, store, signer
+        self.policy, self.clock = policy, clock
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def status(self) -> tuple[int, int, int]:
+        """(tree size, notification id of its last leaf, the log's last notification id)."""
+        size, position = self.store.last_leaf()
+        return size, position, self.rows.last_notification_id()
+
+    def catch_up(
+        self, stop: threading.Event | None = None, progress: Progress | None = None
+    ) -> int:
+        """Append every event up to the log's current end (or until ``stop``), with
+        checkpoints as the policy says; returns how many were appended."""
+        tree = self._load()
+        end = self.rows.last_notification_id()
+        start, appended = tree.position, 0
+        while tree.position < end and not (stop is not None and stop.is_set()):
+            batch = self.rows.after(tree.position, BATCH)
+            if not batch:
+                break
+            self._append(tree, batch)
+            appended += len(batch)
+            if progress is not None:
+                progress(tree.position - start, end - start)
+        if self._checkpoint_due(tree, ignore_count=True):
+            self.store.append([], [], [self._checkpoint(tree.size, frontier_root(tree.frontier))])
+        return appended
+
+    def _load(self) -> _Tree:
+        size, position = self.store.last_leaf()
+        nodes = self.store.nodes(frontier_nodes(size))
+        frontier = {level: nodes[(level, index)] for level, index in frontier_nodes(size)}
+        return _Tree(size, position, frontier, self.store.checkpoint())
+
+    def _append(self, tree: _Tree, batch: list[EventRow]) -> None:
+        """One transaction: the batch's leaves and nodes, and a checkpoint at every point
+        in it where one is due (so a backlog gets one every N events)."""
+        grown = _Tree(tree.size, tree.position, dict(tree.frontier), tree.last_checkpoint)
+        leaves: list[Leaf] = []
+        nodes: list[TreeNode] = []
+        checkpoints: list[StoredCheckpoint] = []
+        done = 0
+        while done < len(batch):
+            last_size = grown.last_checkpoint.tree_size if grown.last_checkpoint else 0
+            due_in = max(1, self.policy.every_events - (grown.size - last_size))
+            segment = batch[done : done + due_in]
+            hashes = [leaf_hash(leaf_input(row)) for row in segment]
+            nodes += append_leaves(grown.size, grown.frontier, hashes)
+            leaves += [
+                (grown.size + n, row[0], h)
+                for n, (row, h) in enumerate(zip(segment, hashes, strict=True))
+            ]
+            grown.size, done = grown.size + len(segment), done + len(segment)
+            if self._checkpoint_due(grown, ignore_count=False):
+                grown.last_checkpoint = self._checkpoint(grown.size, frontier_root(grown.frontier))
+                checkpoints.append(grown.last_checkpoint)
+        self.store.append(leaves, nodes, checkpoints)
+        grown.position = batch[-1][0]
+        tree.size, tree.position, tree.frontier = grown.size, grown.position, grown.frontier
+        tree.last_checkpoint = grown.last_checkpoint
+
+    def _checkpoint_due(self, tree: _Tree, ignore_count: bool) -> bool:
+        last = tree.last_checkpoint
+        if last is None:
+            return tree.size > 0
+        if tree.size == last.tree_size:
+            return False
+        if not ignore_count and tree.size - last.tree_size >= self.policy.every_events:
+            return True
+        waited = self.clock() - datetime.fromisoformat(last.created_at)
+        return waited.total_seconds() >= self.policy.every_seconds
+
+    def _checkpoint(self, size: int, root: bytes) -> StoredCheckpoint:
+        note = Checkpoint(self.signer.name, size, root).sign(self.signer)
+        return StoredCheckpoint(size, root, self.clock().isoformat(), note)
+
+    def follow(self, stop: threading.Event, poll_seconds: float = 0.2) -> None:
+        while not stop.is_set():
+            try:
+                self.catch_up(stop)
+            except Exception:  # logged and retried: the follower never dies of it
+                log.exception("the tree follower failed; retrying in %.0fs", RETRY_SECONDS)
+                stop.wait(RETRY_SECONDS)
+                continue
+            stop.wait(poll_seconds)
+
+    def start(self) -> None:
+        """Follow in a background thread until ``stop()`` (the server's in-process mode)."""
+        self._thread = threading.Thread(target=self.follow, args=(self._stop,), name="ledger")
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=30)

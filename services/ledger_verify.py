@@ -1,0 +1,110 @@
+"""``aduan ledger verify``: recompute the tree from the event store and hold the stored
+tree and every signed checkpoint to it. The first leaf that differs is named, with what
+happened to the log there as far as the rows show it: an event edited, deleted, inserted
+or moved."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from infra.transparency.event_rows import EventRow, EventRows, leaf_input
+from infra.transparency.merkle import append_leaves, frontier_root, leaf_hash
+from infra.transparency.note import NoteError, NoteVerifier, open_checkpoint
+from infra.transparency.tree_store import StoredCheckpoint, TreeStore
+from services.ledger_diagnosis import Problem, diagnose
+
+Progress = Callable[[int, int], None]
+BATCH = 5000
+
+
+@dataclass(frozen=True)
+class Report:
+    leaves: int  # leaves recomputed and found equal
+    checkpoints: int  # checkpoints whose signature and root were checked
+    not_in_tree: int  # events of the store the follower has not appended yet
+    problem: Problem | None
+
+
+class LedgerVerifier:
+    def __init__(self, rows: EventRows, store: TreeStore, verifier: NoteVerifier) -> None:
+        self.rows, self.store, self.verifier = rows, store, verifier
+
+    def run(self, progress: Progress | None = None) -> Report:
+        size, _ = self.store.last_leaf()
+        checkpoints = {checkpoint.tree_size: checkpoint for checkpoint in self.store.checkpoints()}
+        frontier: dict[int, bytes] = {}
+        done, position, checked = 0, 0, 0
+        while done < size:
+            end = min(done + BATCH, size)
+            rows = self.rows.after(position, end - done)
+            hashes = [leaf_hash(leaf_input(row)) for row in rows]
+            problem = self._leaves(done, end, rows, hashes)
+            stored = self.store.nodes_above(done, end) if problem is None else {}
+            cuts = sorted({end, *(s for s in checkpoints if done < s < end)})
+            for start, cut in zip([done, *cuts[:-1]], cuts, strict=True):
+                if problem is None:
+                    problem = self._nodes(
+                        start, frontier, hashes[start - done : cut - done], stored
+                    )
+                if problem is None and cut in checkpoints:
+                    problem = self._checkpoint(checkpoints[cut], frontier)
+                    checked += 0 if problem else 1
+            if problem is not None:
+                return Report(max(done, min(problem.index, end)), checked, 0, problem)
+            done, position = end, rows[-1][0]
+            if progress is not None:
+                progress(done, size)
+        beyond = sorted(s for s in checkpoints if s > size)
+        if beyond:
+            problem = Problem("checkpoint", beyond[0], None,
+                              f"a checkpoint of tree size {beyond[0]} is beyond the tree's "
+                              f"{size} leaves")  # fmt: skip
+            return Report(done, checked, 0, problem)
+        return Report(done, checked, self.rows.count_after(position), None)
+
+    def _leaves(
+        self, first: int, end: int, rows: list[EventRow], hashes: list[bytes]
+    ) -> Problem | None:
+        tree_leaves = self.store.leaves_between(first, end)
+        for offset in range(end - first):
+            if offset >= len(tree_leaves) or tree_leaves[offset][0] != first + offset:
+                missing = f"leaf {first + offset} is missing from the stored tree"
+                return Problem("tree", first + offset, None, missing)
+            _, notification_id, digest = tree_leaves[offset]
+            if (
+                offset >= len(rows)
+                or rows[offset][0] != notification_id
+                or hashes[offset] != bytes(digest)
+            ):
+                return diagnose(self.rows, self.store, first + offset)
+        return None
+
+    def _nodes(
+        self,
+        first: int,
+        frontier: dict[int, bytes],
+        hashes: list[bytes],
+        stored: dict[tuple[int, int], bytes],
+    ) -> Problem | None:
+        for level, index, digest in append_leaves(first, frontier, hashes):
+            found = stored.get((level, index))
+            if found != digest:
+                return Problem("tree", index << level, None,
+                               f"the stored tree's node at level {level}, index {index} "
+                               f"differs: expected {digest.hex()}, found "
+                               f"{found.hex() if found else 'none'}")  # fmt: skip
+        return None
+
+    def _checkpoint(self, stored: StoredCheckpoint, frontier: dict[int, bytes]) -> Problem | None:
+        size, root = stored.tree_size, frontier_root(frontier)
+        try:
+            signed = open_checkpoint(stored.note, self.verifier)
+        except NoteError as error:
+            return Problem("checkpoint", size, None, f"the checkpoint of tree size {size}: {error}")
+        if signed.tree_size != size or signed.root_hash != root or stored.root_hash != root:
+            return Problem("checkpoint", size, None,
+                           f"the checkpoint of tree size {size} does not match the tree: signed "
+                           f"{signed.tree_size} leaves, root {signed.root_hash.hex()}; the log "
+                           f"gives root {root.hex()}")  # fmt: skip
+        return None
