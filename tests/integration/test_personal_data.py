@@ -17,6 +17,7 @@ from domain.values import Role
 from infra.cloudevents import event_id
 from infra.event_store import persistence_env
 from infra.settings import Settings
+from services.composition import build_tree_follower, build_verifier
 from services.erasure import erase_personal_data
 from services.filing import ComplainantIn
 from services.ledger import ComplaintLedger
@@ -127,3 +128,19 @@ def test_an_anonymous_filing_without_personal_data_has_nothing_to_seal(
     assert complaint["complainant"] is None and complaint["complainant_ref"] is None
     assert complaint["complainant_erased"] is False
     assert isinstance(filed["id"], UUID)
+
+
+def test_after_an_erasure_the_ledger_still_verifies(
+    unit_ledger: ComplaintLedger, store_url: str, tmp_path: Path
+) -> None:
+    settings = Settings(database_url=store_url, ledger_signing_key_file=tmp_path / "ledger.key")
+    filed = file_complaint(unit_ledger, complainant=SITI)
+    build_tree_follower(settings, unit_ledger).catch_up()
+    ref = unit_ledger.get_complaint(filed["id"], COORDINATOR)["complainant_ref"]
+
+    erase_personal_data(unit_ledger, ref, ADMIN, "Permintaan pemohon")
+    build_tree_follower(settings, unit_ledger).catch_up()
+    report = build_verifier(settings, unit_ledger).run()
+
+    assert report.problem is None
+    assert report.leaves == len(stored_rows(unit_ledger)) and report.checkpoints >= 1
