@@ -19,6 +19,7 @@ from domain.values import STAFF_ROLES, Actor, Role
 from infra.event_store import DatabaseUrlError, sqlite_path
 from infra.kafka_topics import KafkaUnavailableError, admin_client, ensure_topics, topic_specs
 from infra.settings import Settings
+from services.audit_export import add_audit_commands
 from services.composition import (
     build_ledger,
     build_projection_host,
@@ -272,6 +273,7 @@ def build_parser() -> argparse.ArgumentParser:
     rebuild = projections.add_parser("rebuild", help="drop a view and rebuild it from the log")
     rebuild.add_argument("name")
     rebuild.set_defaults(run=projections_rebuild)
+    add_audit_commands(commands)
     return parser
 
 

@@ -27,6 +27,7 @@ from services.commands import (
 from services.composition import build_relay, connect_publisher
 from services.filing import ComplainantIn, Filing, LocationIn
 from services.ledger import ComplaintLedger
+from services.personal_data import Shown
 from services.principals import ComplainantKey, Staff
 from services.projection_host import ProjectionHost, open_view_store
 from services.simulation.scenario import Scenario, SimulatedClock, Simulation
@@ -65,9 +66,11 @@ def simulated_ledger(
 
 
 def add_sensitive_complaints(ledger: ComplaintLedger, sensitive: Sensitive) -> None:
-    """A named complainant's open complaint, and confidential ones through every step that
-    carries free text."""
-    _file(ledger, sensitive, confidential=False)
+    """A named complainant's open complaint, read by a coordinator with a purpose (which
+    stays in the ledger too), and confidential ones through every step that carries free
+    text."""
+    named_id, _ = _file(ledger, sensitive, confidential=False)
+    ledger.get_complaint(named_id, COORDINATOR, Shown(sensitive.text("tujuan membaca")))
     complaint_id, key = _file(ledger, sensitive, confidential=True)
     fixed, explained = ResolutionOutcome.FIXED, ResolutionOutcome.EXPLAINED
     for principal, command in [

@@ -17,6 +17,7 @@ from services.api.body_limit import BodyLimitMiddleware
 from services.api.errors import install_error_handlers
 from services.api.json_body import document_json_bodies
 from services.api.routes import (
+    audit,
     complaints,
     metrics,
     notifications,
@@ -107,7 +108,7 @@ def create_app(settings: Settings, clock: Clock = system_clock) -> FastAPI:
     install_error_handlers(app)
     routers = (
         queue, complaints, notifications, track, units, surveys, promises, projections, metrics,
-        webhooks,
+        webhooks, audit,
     )  # fmt: skip
     for module in routers:
         app.include_router(module.router)
