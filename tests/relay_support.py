@@ -134,3 +134,14 @@ def relay_once(settings: Settings, ledger: ComplaintLedger) -> int:
         return build_relay(settings, ledger).publish_backlog(publisher)
     finally:
         publisher.close()
+
+
+def complainants_data(ledger: ComplaintLedger) -> list[str]:
+    """Every name, NIK, phone, email and address complainants gave, read from the store."""
+    values: list[str] = []
+    for notification in ledger.recorder.select_notifications(0, 1_000_000):
+        if notification.topic.endswith("Complaint.Filed"):
+            complainant = ledger.mapper.to_domain_event(notification).complainant
+            if complainant is not None:
+                values.extend(value for value in vars(complainant).values() if value)
+    return values
