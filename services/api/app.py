@@ -57,6 +57,9 @@ Aduan Ledger keeps every action on a public-service complaint as an immutable ev
   they get once; with it (header `X-Access-Token`) they read and act on their complaint.
 * Staff send a bearer token (`aduan token --role ROLE [--unit ID]`). Officers see only
   complaints routed to their units; anything outside a caller's scope is 404.
+* Every time staff are shown a complainant's personal data it is recorded: who, role, when,
+  which complaint, which fields, and why (the `X-Purpose` header). Auditors and admins read
+  the whole trail at `GET /v1/audit/events`.
 * Errors are JSON: `{"code": ..., "message": ...}`; bad input is 422 and names the field.
 """
 
