@@ -72,41 +72,48 @@ class AuditProjection:
 
     def process(self, event: Any, tx: ViewTransaction) -> None:
         pending: _Pending = tx.deferred(self.name, _Pending, _flush)
-        state = vars(event)
-        kind = type(event).__qualname__
+        state, kind = vars(event), type(event).__qualname__
         aggregate_id = str(event.originator_id)
-        complaint_id = state.get("complaint_id")
-        if kind.startswith("Complaint."):
-            complaint_id = event.originator_id
-        complaint_key = str(complaint_id) if complaint_id is not None else None
-        unit_id = state.get("unit_id")
-        position = tx.event_position
-        if kind in UNIT_MOVES:
-            pending.units[aggregate_id] = (unit_id, position)
-        elif unit_id is None:
-            unit_id = _unit_of(complaint_key or aggregate_id, pending, tx)
+        complaint_id = aggregate_id if kind.startswith("Complaint.") else state.get("complaint_id")
         actor = state.get("actor")
-        reason_field = REASON_FIELDS.get(kind)
-        reason = state.get(reason_field) if reason_field else None
         pending.rows.append((
-            position,
+            tx.event_position,
             self._event_id(event.originator_id, event.originator_version),
             self._types[type(event)],
             micros(state.get("at") or event.timestamp),
             actor.id if actor is not None else None,
-            str(actor.role) if actor is not None else None,
+            _text(actor.role if actor is not None else None),
             aggregate_id,
-            complaint_key,
-            unit_id,
-            str(reason) if reason is not None else None,
+            _text(complaint_id),
+            _unit_at(kind, state, aggregate_id, _text(complaint_id), pending, tx),
+            _text(state.get(REASON_FIELDS[kind]) if kind in REASON_FIELDS else None),
         ))  # fmt: skip
 
 
-def _unit_of(key: str, pending: _Pending, tx: ViewTransaction) -> str | None:
+def _unit_at(
+    kind: str,
+    state: dict[str, Any],
+    aggregate_id: str,
+    complaint_id: str | None,
+    pending: _Pending,
+    tx: ViewTransaction,
+) -> str | None:
+    """The unit the event happened in: its own, or its complaint's (or promise's) then."""
+    unit_id: str | None = state.get("unit_id")
+    if kind in UNIT_MOVES:
+        pending.units[aggregate_id] = (str(unit_id), tx.event_position)
+        return unit_id
+    if unit_id is not None:
+        return unit_id
+    key = complaint_id or aggregate_id
     if key in pending.units:
         return pending.units[key][0]
     rows = tx.query("SELECT unit_id FROM audit_units WHERE id = ?", (key,))
     return str(rows[0][0]) if rows else None
+
+
+def _text(value: Any) -> str | None:
+    return None if value is None else str(value)
 
 
 def _flush(tx: ViewTransaction, pending: _Pending) -> None:

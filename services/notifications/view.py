@@ -40,7 +40,7 @@ def complaint_notifications(
         }
         for row in deliveries.of_complaint(str(complaint_id))
     ]
-    if identity:
+    if identity:  # otherwise the complainant's addresses are masked: nothing personal shows
         ledger.record_read(complaint, principal, "notifications", shown, _contacts_shown(rows))
     return rows
 
