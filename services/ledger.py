@@ -37,7 +37,7 @@ from services.access import complaint_not_found, ensure_in_scope, may_see_identi
 from services.commands import Command, Step
 from services.filing import Filing
 from services.group_commit import GroupCommit
-from services.personal_data import NO_PURPOSE_STATED, Shown, action_view, read_record
+from services.personal_data_reads import NO_PURPOSE_STATED, Shown, action_view, read_record
 from services.principals import (
     COMPLAINANT_ACTOR,
     PUBLIC_ACTOR,

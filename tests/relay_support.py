@@ -27,7 +27,7 @@ from services.commands import (
 from services.composition import build_relay, connect_publisher
 from services.filing import ComplainantIn, Filing, LocationIn
 from services.ledger import ComplaintLedger
-from services.personal_data import Shown
+from services.personal_data_reads import Shown
 from services.principals import ComplainantKey, Staff
 from services.projection_host import ProjectionHost, open_view_store
 from services.simulation.scenario import Scenario, SimulatedClock, Simulation

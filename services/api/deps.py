@@ -15,7 +15,7 @@ from services.auth import TokenIssuer
 from services.ledger import ComplaintLedger
 from services.notifications.deliveries import Deliveries
 from services.notifications.webhooks import Webhooks
-from services.personal_data import Shown
+from services.personal_data_reads import Shown
 from services.principals import ComplainantKey, Principal, Staff
 from services.projection_host import ProjectionHost
 

@@ -15,7 +15,7 @@ from services.ledger import ComplaintLedger
 from services.notifications.deliveries import Deliveries
 from services.notifications.masking import mask
 from services.notifications.rules import Audience, Channel
-from services.personal_data import NO_PURPOSE_STATED, Shown
+from services.personal_data_reads import NO_PURPOSE_STATED, Shown
 from services.principals import Principal, Staff
 
 CONTACT_FIELDS = {Channel.EMAIL: "email", Channel.SMS: "phone"}

@@ -23,7 +23,7 @@ from services.commands import Forward, Reject, Verify
 from services.composition import build_ledger
 from services.filing import ComplainantIn, Filing
 from services.ledger import ComplaintLedger
-from services.personal_data import Shown
+from services.personal_data_reads import Shown
 from services.principals import Staff
 
 ADMIN = Actor("admin-test", Role.ADMIN)
