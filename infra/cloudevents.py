@@ -6,19 +6,23 @@ in the Kafka binding's ``ce_id`` and ``ce_type`` headers, and the key is the agg
 in order.
 
 Privacy rule: the complainant's identity and contacts (``Complainant``), the access-token
-hash and survey respondents' profiles are never published. For a confidential complaint the
-free text of every one of its events (title, description, location, questions, answers,
-notes...) is withheld too and the event's data names what was withheld in ``withheld``.
-Consumers that need any of it ask the ledger.
+hash, survey respondents' profiles and the purpose staff state for reading personal data are
+never published. For a confidential complaint the free text of every one of its events
+(title, description, location, questions, answers, notes...) is withheld too and the event's
+data names what was withheld in ``withheld``. Consumers that need any of it ask the ledger.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
+
+from eventsourcing.domain import Aggregate
 
 from domain.complaint import Complaint
 from domain.erasure import PersonalDataErasure
+from domain.personal_data import PersonalDataRead
 from domain.promise import ImprovementPromise
 from domain.survey import RespondentProfile, SurveyResponse
 from domain.tracking import TrackingIndex
@@ -32,23 +36,26 @@ EVENT_ID_NAMESPACE = uuid5(NAMESPACE_URL, "aduan:event")
 SEQUENCE_DIGITS = 20  # zero-padded, so comparing sequences as strings orders them
 
 # The ``type`` of an aggregate's events: aduan.<family>.<event class name>.
+FAMILY_OF_AGGREGATE: dict[type[Aggregate], str] = {
+    Complaint: "complaint",
+    ServiceUnit: "unit",
+    UnitDirectory: "unit_directory",
+    TrackingIndex: "tracking",
+    SurveyResponse: "survey_response",
+    ImprovementPromise: "promise",
+    PersonalDataRead: "personal_data_read",
+    PersonalDataErasure: "erasure",
+}
 FAMILIES: dict[str, str] = {
-    Complaint.__qualname__: "complaint",
-    ServiceUnit.__qualname__: "unit",
-    UnitDirectory.__qualname__: "unit_directory",
-    TrackingIndex.__qualname__: "tracking",
-    SurveyResponse.__qualname__: "survey_response",
-    ImprovementPromise.__qualname__: "promise",
-    PersonalDataErasure.__qualname__: "erasure",
+    aggregate.__qualname__: family for aggregate, family in FAMILY_OF_AGGREGATE.items()
 }
 # The library's own fields: the envelope's id, subject and time say what they say.
 LIBRARY_FIELDS = frozenset({"originator_id", "originator_version", "originator_topic", "timestamp"})
-NEVER_PUBLISHED = frozenset({"complainant", "access_token_hash", "profile"})
-PERSONAL_TYPES = (
-    Complainant,
-    SealedComplainant,
-    RespondentProfile,
-)  # not published under any field name
+# A staff member's stated purpose for reading personal data is free text: it stays in the
+# ledger (and the audit view) in case it names the person it is about.
+NEVER_PUBLISHED = frozenset({"complainant", "access_token_hash", "profile", "purpose"})
+# Not published under any field name:
+PERSONAL_TYPES = (Complainant, SealedComplainant, RespondentProfile)
 # Per complaint event: the free text withheld when the complaint is confidential.
 CONFIDENTIAL_TEXT: dict[str, tuple[str, ...]] = {
     "Filed": ("title", "description", "location"),
@@ -91,6 +98,19 @@ def event_type_of_class(event_class: type) -> str:
             "infra/cloudevents.py FAMILIES and its schemas to schemas/events/."
         )
     return f"aduan.{family}.{name}"
+
+
+def published_event_classes() -> list[type[Any]]:
+    """Every event class of every aggregate with a publishing rule, i.e. every event the
+    log can hold."""
+    return [
+        event_class
+        for aggregate in FAMILY_OF_AGGREGATE
+        for name, event_class in vars(aggregate).items()
+        if isinstance(event_class, type)
+        and issubclass(event_class, aggregate.Event)
+        and name not in ("Event", "Created")  # the library's base classes
+    ]
 
 
 def is_complaint_event_class(event_class: type) -> bool:

@@ -94,10 +94,12 @@ class ProjectionRunner:
                 tx.execute(f"DROP TABLE IF EXISTS {table}")
             tx.execute("DELETE FROM projection_positions WHERE name = ?", (self.name,))
 
-    def _apply(self, events: list[Any], position: int) -> None:
-        """Process events (already in order, newer than the view) and move to ``position``."""
+    def _apply(self, events: list[tuple[int, Any]], position: int) -> None:
+        """Process (log position, event) pairs, in order and newer than the view, and move
+        to ``position``."""
         with self._store.transaction() as tx:
-            for event in events:
+            for event_position, event in events:
+                tx.event_position = event_position
                 self.projection.process(event, tx)
             tx.set_position(self.name, position, self.projection.version)
         self.position = position
@@ -139,7 +141,7 @@ def _read_and_apply(runners: Sequence[ProjectionRunner], progress: Progress | No
                 if notification.id not in decoded:
                     decoded[notification.id] = mapper.to_domain_event(notification)
             try:
-                runner._apply([decoded[n.id] for n in mine], next_position)
+                runner._apply([(n.id, decoded[n.id]) for n in mine], next_position)
             except Exception as error:  # the others go on; raised below
                 failures[runner.name] = error
                 continue

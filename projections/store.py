@@ -36,6 +36,7 @@ class ViewTransaction(ABC):
     before the commit, so that a batch of events costs one write per total, not one each."""
 
     _deferred: dict[str, tuple[Any, Flush]]
+    event_position = 0  # the log position of the event being processed, set by the runner
 
     def deferred(self, name: str, start: Callable[[], Any], flush: Flush) -> Any:
         """This transaction's state called ``name`` (made by ``start`` on first use);

@@ -20,6 +20,7 @@ from infra.event_store import DatabaseUrlError, sqlite_path
 from infra.kafka_topics import KafkaUnavailableError, admin_client, ensure_topics, topic_specs
 from infra.settings import Settings
 from infra.transparency.signing_key import SigningKeyError
+from services.audit_export import add_audit_commands
 from services.composition import (
     build_ledger,
     build_projection_host,
@@ -275,6 +276,7 @@ def build_parser() -> argparse.ArgumentParser:
     rebuild.add_argument("name")
     rebuild.set_defaults(run=projections_rebuild)
     add_ledger_commands(commands)
+    add_audit_commands(commands)
     return parser
 
 

@@ -22,6 +22,7 @@ from domain.errors import (
     RuleViolationError,
     StaleVersionError,
 )
+from domain.personal_data import PersonalDataRead
 from domain.sla import DeadlineKind, SlaPolicy
 from domain.survey import RespondentProfile, SurveyResponse
 from domain.tracking import (
@@ -38,6 +39,13 @@ from services.commands import Command, Step
 from services.filing import Filing
 from services.group_commit import GroupCommit
 from services.personal_data import PersonalData
+from services.personal_data_reads import (
+    NO_PURPOSE_STATED,
+    Shown,
+    action_view,
+    complainant_fields,
+    read_record,
+)
 from services.principals import (
     COMPLAINANT_ACTOR,
     PUBLIC_ACTOR,
@@ -263,7 +271,10 @@ class ComplaintLedger(Application[UUID]):
         principal: Principal,
         command: Command,
         expected_version: int | None = None,
+        shown: Shown | None = None,
     ) -> dict[str, Any]:
+        """Apply ``command``; ``shown`` when the resulting view is shown to the caller (a
+        staff member shown personal data is then recorded in the same transaction)."""
         complaint = self._load_complaint(complaint_id)
         ensure_in_scope(principal, complaint)
         if expected_version is not None and expected_version != complaint.version:
@@ -273,24 +284,50 @@ class ComplaintLedger(Application[UUID]):
                 current_version=complaint.version,
             )
         actor = principal.actor() if isinstance(principal, Staff) else COMPLAINANT_ACTOR
-        command.apply(Step(complaint, actor, self.clock(), self))
-        self._save_complaint(complaint)
-        return self._view(complaint, principal)
+        at = self.clock()
+        command.apply(Step(complaint, actor, at, self))
+        complainant = self.personal_data.open(complaint.complainant)
+        read = None
+        if shown is not None:
+            fields = complainant_fields(complainant, complaint, principal)
+            read = read_record(complaint, principal, action_view(command), shown, at, fields)
+        self._save_complaint(complaint, read)
+        return complaint_view(complaint, principal, complainant)
 
-    def get_complaint(self, complaint_id: UUID, principal: Principal) -> dict[str, Any]:
+    def get_complaint(
+        self, complaint_id: UUID, principal: Principal, shown: Shown = NO_PURPOSE_STATED
+    ) -> dict[str, Any]:
         complaint = self._load_complaint(complaint_id)
         ensure_in_scope(principal, complaint)
-        return self._view(complaint, principal)
+        complainant = self.personal_data.open(complaint.complainant)
+        fields = complainant_fields(complainant, complaint, principal)
+        self.record_read(complaint, principal, "complaint", shown, fields)
+        return complaint_view(complaint, principal, complainant)
 
-    def history(self, complaint_id: UUID, principal: Principal) -> list[dict[str, Any]]:
+    def history(
+        self, complaint_id: UUID, principal: Principal, shown: Shown = NO_PURPOSE_STATED
+    ) -> list[dict[str, Any]]:
         complaint = self._load_complaint(complaint_id)
         ensure_in_scope(principal, complaint)
         show_identity = may_see_identity(principal, complaint)
         complainant = self.personal_data.open(complaint.complainant) if show_identity else None
+        fields = complainant_fields(complainant, complaint, principal)
+        self.record_read(complaint, principal, "history", shown, fields)
         return [event_view(e, show_identity, complainant) for e in self.events.get(complaint_id)]
 
-    def _view(self, complaint: Complaint, principal: Principal) -> dict[str, Any]:
-        return complaint_view(complaint, principal, self.personal_data.open(complaint.complainant))
+    def record_read(
+        self,
+        complaint: Complaint,
+        principal: Principal,
+        view: str,
+        shown: Shown,
+        fields: list[str],
+    ) -> None:
+        """Record a staff member shown the complainant's ``fields``, before they are shown;
+        reads at the same moment share one commit."""
+        read = read_record(complaint, principal, view, shown, self.clock(), fields)
+        if read is not None:
+            self._filings.save(*read.collect_events())
 
     def track(self, tracking_number: str, principal: Principal) -> dict[str, Any]:
         number = normalise_tracking_number(tracking_number)
@@ -361,9 +398,9 @@ class ComplaintLedger(Application[UUID]):
             raise complaint_not_found(complaint_id)
         return complaint
 
-    def _save_complaint(self, complaint: Complaint) -> None:
+    def _save_complaint(self, complaint: Complaint, read: PersonalDataRead | None = None) -> None:
         try:
-            self.save(complaint)
+            self.save(complaint, *([read] if read is not None else []))
         except IntegrityError as error:
             raise ConcurrentUpdateError(
                 "The complaint was changed by someone else meanwhile; read it again and retry.",

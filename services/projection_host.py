@@ -9,6 +9,9 @@ from pathlib import Path
 
 from domain.calendar import WorkingCalendar
 from domain.errors import NotFoundError
+from infra.cloudevents import event_type_of_class, published_event_classes
+from infra.stored_cloudevents import event_id_text
+from projections.audit import AuditProjection
 from projections.complaints import ComplaintsProjection
 from projections.metrics import MetricsProjection
 from projections.promises import PromisesProjection
@@ -33,6 +36,7 @@ def all_projections(calendar: WorkingCalendar) -> list[Projection]:
         MetricsProjection(calendar),
         SkmProjection(calendar),
         PromisesProjection(),
+        AuditProjection(published_event_classes(), event_type_of_class, event_id_text),
     ]
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from uuid import UUID, uuid4
 
-from domain.values import RejectReason, ResolutionOutcome, Role
+from domain.values import Complainant, RejectReason, ResolutionOutcome, Role
 from infra.event_store import sqlite_path
 from infra.settings import Settings
 from services.commands import (
@@ -28,6 +28,7 @@ from services.composition import build_relay, connect_publisher
 from services.erasure import erase_personal_data
 from services.filing import ComplainantIn, Filing, LocationIn
 from services.ledger import ComplaintLedger
+from services.personal_data_reads import Shown
 from services.principals import ComplainantKey, Staff
 from services.projection_host import ProjectionHost, open_view_store
 from services.simulation.people import ADMIN
@@ -67,9 +68,11 @@ def simulated_ledger(
 
 
 def add_sensitive_complaints(ledger: ComplaintLedger, sensitive: Sensitive) -> None:
-    """A named complainant's open complaint, confidential ones through every step that
-    carries free text, and a complaint whose complainant's data was erased."""
-    _file(ledger, sensitive, confidential=False)
+    """A named complainant's open complaint, read by a coordinator with a purpose (which
+    stays in the ledger too), confidential ones through every step that carries free text,
+    and a complaint whose complainant's data was erased."""
+    named_id, _ = _file(ledger, sensitive, confidential=False)
+    ledger.get_complaint(named_id, COORDINATOR, Shown(sensitive.text("tujuan membaca")))
     complaint_id, key = _file(ledger, sensitive, confidential=True)
     fixed, explained = ResolutionOutcome.FIXED, ResolutionOutcome.EXPLAINED
     for principal, command in [
@@ -136,3 +139,16 @@ def relay_once(settings: Settings, ledger: ComplaintLedger) -> int:
         return build_relay(settings, ledger).publish_backlog(publisher)
     finally:
         publisher.close()
+
+
+def complainants_data(ledger: ComplaintLedger) -> list[str]:
+    """Every name, NIK, phone, email and address complainants gave, read from the store
+    and opened (the erased one is in ``Sensitive``)."""
+    values: list[str] = []
+    for notification in ledger.recorder.select_notifications(0, 1_000_000):
+        if notification.topic.endswith("Complaint.Filed"):
+            sealed = ledger.mapper.to_domain_event(notification).complainant
+            complainant = ledger.personal_data.open(sealed)
+            if isinstance(complainant, Complainant):
+                values.extend(value for value in vars(complainant).values() if value)
+    return values

@@ -6,6 +6,9 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from eventsourcing.utils import get_topic
+
+from domain.personal_data import PersonalDataRead
 from services.filing import ComplainantIn, Filing
 from services.ledger import ComplaintLedger
 
@@ -40,3 +43,10 @@ def file_complaint(ledger: ComplaintLedger, **overrides: Any) -> dict[str, Any]:
         **overrides,
     }
     return ledger.file(Filing(**details), None)
+
+
+def recorded_reads(ledger: ComplaintLedger) -> list[Any]:
+    """Every ``PersonalDataRead.Recorded`` event in the ledger's log, in log order."""
+    topic = get_topic(PersonalDataRead.Recorded)
+    notifications = ledger.recorder.select_notifications(0, 1_000_000, topics=[topic])
+    return [ledger.mapper.to_domain_event(notification) for notification in notifications]

@@ -17,6 +17,7 @@ from services.api.body_limit import BodyLimitMiddleware
 from services.api.errors import install_error_handlers
 from services.api.json_body import document_json_bodies
 from services.api.routes import (
+    audit,
     complainants,
     complaints,
     metrics,
@@ -62,6 +63,9 @@ Aduan Ledger keeps every action on a public-service complaint as an immutable ev
   they get once; with it (header `X-Access-Token`) they read and act on their complaint.
 * Staff send a bearer token (`aduan token --role ROLE [--unit ID]`). Officers see only
   complaints routed to their units; anything outside a caller's scope is 404.
+* Every time staff are shown a complainant's personal data it is recorded: who, role, when,
+  which complaint, which fields, and why (the `X-Purpose` header). Auditors and admins read
+  the whole trail at `GET /v1/audit/events`.
 * Errors are JSON: `{"code": ..., "message": ...}`; bad input is 422 and names the field.
 """
 
@@ -118,7 +122,7 @@ def create_app(settings: Settings, clock: Clock = system_clock) -> FastAPI:
     install_error_handlers(app)
     routers = (
         queue, complaints, notifications, track, units, surveys, promises, projections, metrics,
-        webhooks, complainants, verifiable_log, receipts,
+        webhooks, complainants, verifiable_log, receipts, audit,
     )  # fmt: skip
     for module in routers:
         app.include_router(module.router)

@@ -16,6 +16,7 @@ from services.ledger import ComplaintLedger
 from services.ledger_proofs import LedgerProofs
 from services.notifications.deliveries import Deliveries
 from services.notifications.webhooks import Webhooks
+from services.personal_data_reads import Shown
 from services.principals import ComplainantKey, Principal, Staff
 from services.projection_host import ProjectionHost
 
@@ -87,11 +88,37 @@ async def require_admin(principal: Annotated[Principal, Depends(require_principa
     return principal
 
 
+async def shown_to_caller(
+    purpose: Annotated[
+        str | None,
+        Header(
+            alias="X-Purpose",
+            min_length=3,
+            max_length=200,
+            description="Staff: why you need the complainant's personal data this response "
+            "may show. It is recorded with the read (who, role, when, which complaint); "
+            "without it the route's own purpose is recorded.",
+        ),
+    ] = None,
+) -> Shown:
+    return Shown(purpose)
+
+
+async def require_auditor(
+    principal: Annotated[Principal, Depends(require_principal)],
+) -> Staff:
+    if not isinstance(principal, Staff) or principal.role not in (Role.AUDITOR, Role.ADMIN):
+        raise ForbiddenError("Only an auditor or an admin may read the audit trail.")
+    return principal
+
+
 Ledger = Annotated[ComplaintLedger, Depends(get_ledger)]
 OptionalPrincipal = Annotated[Principal, Depends(get_principal)]
 RequiredPrincipal = Annotated[Principal, Depends(require_principal)]
 Admin = Annotated[Staff, Depends(require_admin)]
+Auditor = Annotated[Staff, Depends(require_auditor)]
 StaffMember = Annotated[Staff, Depends(require_staff)]
+ShownToCaller = Annotated[Shown, Depends(shown_to_caller)]
 
 
 async def get_projections(request: Request) -> ProjectionHost:

@@ -161,3 +161,32 @@ def test_random_promise_requests_never_500(
 ) -> None:
     url = "/v1/promises" + ("/00000000-0000-4000-8000-000000000000" + action if action else "")
     assert_handled(world["client"].post(url, json=body, headers=world["headers"][who]))
+
+
+@FUZZ
+@given(
+    params=st.dictionaries(
+        st.sampled_from(["from", "to", "actor", "unit_id", "page_size", "cursor"]),
+        st.text(max_size=30),
+        max_size=6,
+    ),
+    who=st.integers(0, 4),
+)
+def test_random_audit_queries_never_500(
+    world: dict[str, Any], params: dict[str, str], who: int
+) -> None:
+    response = world["client"].get("/v1/audit/events", params=params, headers=world["headers"][who])
+    assert_handled(response)
+
+
+@FUZZ
+@given(
+    purpose=st.binary(min_size=1, max_size=240).filter(lambda value: not set(value) & {0, 10, 13}),
+    route=st.sampled_from(["", "/history", "/notifications"]),
+)
+def test_odd_purposes_never_500(world: dict[str, Any], purpose: bytes, route: str) -> None:
+    complaint_id = world["complaint"]["id"]
+    coordinator = world["headers"][2]["Authorization"].encode()
+    headers = {b"Authorization": coordinator, b"X-Purpose": purpose}  # bytes as sent
+    response = world["client"].get(f"/v1/complaints/{complaint_id}{route}", headers=headers)
+    assert_handled(response)

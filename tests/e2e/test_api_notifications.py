@@ -13,6 +13,7 @@ from fastapi.testclient import TestClient
 
 from domain.values import Role
 from infra.settings import Settings
+from services.ledger import ComplaintLedger
 from tests.notify_support import (
     WEBHOOK_SECRET,
     HttpSink,
@@ -21,6 +22,7 @@ from tests.notify_support import (
     notify_settings,
     wait_until,
 )
+from tests.support import recorded_reads
 
 Headers = Callable[..., dict[str, str]]
 Filer = Callable[..., dict[str, Any]]
@@ -117,6 +119,41 @@ def test_an_officer_of_an_anonymous_complaint_sees_the_complainant_s_addresses_m
     assert "siti@example.id" not in response.text and "081234567890" not in response.text
     full = notifications(client, filed["id"], coordinator).json()
     assert "siti@example.id" in {d["recipient"] for d in full}
+
+
+def test_staff_shown_the_complainant_s_addresses_in_full_are_recorded(
+    client: TestClient, file_complaint: Filer, token: Headers
+) -> None:
+    filed = file_complaint()
+    wait_for_deliveries(client, filed, 2)  # the complainant's own reading records nothing
+    ledger: ComplaintLedger = client.app.state.ledger  # type: ignore[attr-defined]
+    assert recorded_reads(ledger) == []
+    headers = {**token(Role.SUPERVISOR, "disdukcapil"), "X-Purpose": "Cek pengiriman"}
+
+    assert notifications(client, filed["id"], headers).status_code == 200
+
+    (read,) = recorded_reads(ledger)
+    assert (read.view, read.fields, read.purpose) == (
+        "notifications", ["phone", "email"], "Cek pengiriman"
+    )  # fmt: skip
+
+
+def test_an_officer_shown_masked_addresses_only_is_not_recorded(
+    client: TestClient, file_complaint: Filer, token: Headers
+) -> None:
+    filed = file_complaint(anonymous=True)
+    url = f"/v1/complaints/{filed['id']}"
+    ledger: ComplaintLedger = client.app.state.ledger  # type: ignore[attr-defined]
+    coordinator = token(Role.COORDINATOR)
+    client.post(f"{url}/verify", headers=coordinator)
+    client.post(f"{url}/forward", json={"unit_id": "disdukcapil"}, headers=coordinator)
+    wait_for_deliveries(client, filed, 7)
+    reads_before = len(recorded_reads(ledger))  # the coordinator's two actions
+
+    response = notifications(client, filed["id"], token(Role.OFFICER, "disdukcapil"))
+
+    assert response.status_code == 200
+    assert len(recorded_reads(ledger)) == reads_before == 2
 
 
 def test_notifications_outside_the_caller_s_scope_look_absent(

@@ -410,6 +410,7 @@ def test_projections_show_each_views_position_log_end_and_lag_to_staff(
         {"name": "metrics", "position": log_end, "log_position": log_end, "lag": 0},
         {"name": "skm", "position": log_end, "log_position": log_end, "lag": 0},
         {"name": "promises", "position": log_end, "log_position": log_end, "lag": 0},
+        {"name": "audit", "position": log_end, "log_position": log_end, "lag": 0},
     ]
 
 

@@ -67,6 +67,7 @@ def test_status_prints_each_projection_with_position_log_end_and_lag(
         "metrics": (0, log_end, log_end),
         "skm": (0, log_end, log_end),
         "promises": (0, log_end, log_end),
+        "audit": (0, log_end, log_end),
     }
 
 
@@ -119,4 +120,5 @@ def test_status_on_an_empty_store_shows_nothing_behind(
         "metrics": (0, 0, 0),
         "skm": (0, 0, 0),
         "promises": (0, 0, 0),
+        "audit": (0, 0, 0),
     }

@@ -232,7 +232,7 @@ def test_status_reports_position_log_end_and_lag_before_and_after_catching_up(
     file_complaint(ledger)  # a filing writes two events: the complaint's and its tracking number's
     behind = {name: runner.status() for name, runner in host.runners.items()}
 
-    assert set(before) == {"complaints", "metrics", "skm", "promises"}
+    assert set(before) == {"complaints", "metrics", "skm", "promises", "audit"}
     for name in before:
         assert (before[name].position, before[name].log_position, before[name].lag) == (
             0,

@@ -15,12 +15,17 @@ import pytest
 from jsonschema import Draft202012Validator
 from kafka.admin import KafkaAdminClient
 
-from domain.values import Complainant
 from infra.cloudevents import event_id
 from infra.settings import Settings
 from services.ledger import ComplaintLedger
 from tests.kafka_support import Received, create_topic, read_topic
-from tests.relay_support import Sensitive, add_sensitive_complaints, relay_once, simulated_ledger
+from tests.relay_support import (
+    Sensitive,
+    add_sensitive_complaints,
+    complainants_data,
+    relay_once,
+    simulated_ledger,
+)
 
 if TYPE_CHECKING:
     from tests.conftest import MakeLedger
@@ -120,16 +125,3 @@ def test_confidential_complaints_events_say_what_was_withheld(published: Publish
             assert message.envelope["type"] in {
                 "aduan.complaint.Verified", "aduan.complaint.DeadlineMissed"
             }  # fmt: skip
-
-
-def complainants_data(ledger: ComplaintLedger) -> list[str]:
-    """Every name, NIK, phone, email and address complainants gave, read from the store
-    (the erased one is in ``Sensitive``)."""
-    values: list[str] = []
-    for notification in ledger.recorder.select_notifications(0, 1_000_000):
-        if notification.topic.endswith("Complaint.Filed"):
-            sealed = ledger.mapper.to_domain_event(notification).complainant
-            complainant = ledger.personal_data.open(sealed)
-            if isinstance(complainant, Complainant):
-                values.extend(value for value in vars(complainant).values() if value)
-    return values

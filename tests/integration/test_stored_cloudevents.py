@@ -37,7 +37,7 @@ def test_stored_event_message_equals_the_decoded_event_message(
         assert stored_message(stored, notification.id, SOURCE, confidential) == expected
         types.add(event_type_of_class(type(event)))
         withheld += b'"withheld"' in expected.value
-    assert len(types) == 26  # every event type the relay publishes
+    assert len(types) == 27  # every event type the relay publishes
     assert withheld >= 8  # the confidential complaint's steps with free text
 
 

@@ -18,6 +18,7 @@ from jsonschema import Draft202012Validator, ValidationError
 
 import domain
 from domain.calendar import WorkingCalendar
+from domain.personal_data import PersonalDataRead
 from domain.survey import RespondentProfile, SurveyResponse
 from domain.values import Actor, Complainant, Location, Role
 from infra.cloudevents import KafkaMessage, UnpublishableEventError, event_id, event_type_of_class
@@ -127,6 +128,28 @@ def test_a_survey_respondent_s_profile_stays_in_the_ledger() -> None:
 
     assert cloud_event["type"] == "aduan.survey_response.Recorded"
     assert set(cloud_event["data"]) == {"unit_id", "element_set", "scores", "at"}
+
+
+def test_a_read_of_personal_data_goes_out_without_the_purpose_staff_stated() -> None:
+    complaint_id = uuid4()
+    read = PersonalDataRead.record(
+        id=uuid4(), complaint_id=complaint_id, unit_id="rsud",
+        actor=Actor("budi", Role.OFFICER), at=AT, view="history",
+        fields=["name", "phone"], purpose="Menelepon Siti Aminah di 081234567890",
+    )  # fmt: skip
+    (recorded,) = read.collect_events()
+
+    message = to_message(recorded, 9, "urn:test", confidential=False)
+    cloud_event = orjson.loads(message.value)
+
+    assert cloud_event["type"] == "aduan.personal_data_read.Recorded"
+    assert cloud_event["data"]["complaint_id"] == str(complaint_id)
+    assert b"Siti" not in message.value and b"081234567890" not in message.value
+    assert "purpose" not in cloud_event["data"]
+    schema = data_schema("aduan.personal_data_read.Recorded")
+    schema.validate(cloud_event["data"])
+    with pytest.raises(ValidationError):
+        schema.validate({**cloud_event["data"], "purpose": "Menelepon Siti Aminah"})
 
 
 def test_the_schemas_refuse_personal_data_and_withheld_text_that_is_present(

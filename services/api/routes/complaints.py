@@ -16,6 +16,7 @@ from services.api.deps import (
     OPTIONAL_BEARER,
     Ledger,
     RequiredPrincipal,
+    ShownToCaller,
     optional_principal_of,
 )
 from services.api.json_body import json_body_doc, parse_json_body
@@ -87,9 +88,13 @@ async def file_complaint(request: Request) -> Response:
 
 @router.get("/{complaint_id}", response_model=ComplaintOut, summary="Read a complaint")
 def get_complaint(
-    complaint_id: UUID, ledger: Ledger, principal: RequiredPrincipal, response: Response
+    complaint_id: UUID,
+    ledger: Ledger,
+    principal: RequiredPrincipal,
+    shown: ShownToCaller,
+    response: Response,
 ) -> dict[str, Any]:
-    complaint = ledger.get_complaint(complaint_id, principal)
+    complaint = ledger.get_complaint(complaint_id, principal, shown)
     response.headers["ETag"] = etag(complaint["version"])
     return complaint
 
@@ -100,9 +105,9 @@ def get_complaint(
     summary="Every event of a complaint, in order",
 )
 def get_history(
-    complaint_id: UUID, ledger: Ledger, principal: RequiredPrincipal
+    complaint_id: UUID, ledger: Ledger, principal: RequiredPrincipal, shown: ShownToCaller
 ) -> list[dict[str, Any]]:
-    return ledger.history(complaint_id, principal)
+    return ledger.history(complaint_id, principal, shown)
 
 
 def _action_route(action: Action, command_class: type[Command]) -> Callable[..., Any]:
@@ -111,12 +116,13 @@ def _action_route(action: Action, command_class: type[Command]) -> Callable[...,
         ledger: Ledger,
         principal: RequiredPrincipal,
         response: Response,
+        shown: ShownToCaller,
         if_match: IfMatch = None,
         command: Command | None = None,
     ) -> dict[str, Any]:
         expected_version = parse_if_match(if_match)
         updated = ledger.perform(
-            complaint_id, principal, command or command_class(), expected_version
+            complaint_id, principal, command or command_class(), expected_version, shown
         )
         response.headers["ETag"] = etag(updated["version"])
         return updated
@@ -133,7 +139,7 @@ def _action_route(action: Action, command_class: type[Command]) -> Callable[...,
     )
     parameters = [p for name, p in signature.parameters.items() if name != "command"]
     if body_required:
-        parameters.insert(4, body)  # before the defaulted If-Match header
+        parameters.insert(5, body)  # before the defaulted If-Match header
     else:
         parameters.append(body)
     act.__signature__ = signature.replace(parameters=parameters)  # type: ignore[attr-defined]

@@ -7,7 +7,7 @@ from uuid import UUID
 
 from fastapi import APIRouter
 
-from services.api.deps import DeliveryRecords, Ledger, RequiredPrincipal
+from services.api.deps import DeliveryRecords, Ledger, RequiredPrincipal, ShownToCaller
 from services.api.notification_schemas import NotificationOut
 from services.notifications.view import complaint_notifications
 
@@ -20,6 +20,10 @@ router = APIRouter(prefix="/v1/complaints", tags=["notifications"])
     summary="Every notification of a complaint and its delivery state",
 )
 def list_notifications(
-    complaint_id: UUID, ledger: Ledger, deliveries: DeliveryRecords, principal: RequiredPrincipal
+    complaint_id: UUID,
+    ledger: Ledger,
+    deliveries: DeliveryRecords,
+    principal: RequiredPrincipal,
+    shown: ShownToCaller,
 ) -> list[dict[str, Any]]:
-    return complaint_notifications(ledger, deliveries, complaint_id, principal)
+    return complaint_notifications(ledger, deliveries, complaint_id, principal, shown)

@@ -1,0 +1,136 @@
+"""The audit trail: one row per event of the log, in log order, saying who did what, when,
+to which complaint (or other aggregate), in which unit, and why where the event has a
+structured reason or a stated purpose.
+
+Rows never carry personal data or free text (notes, answers, descriptions): those stay in
+the ledger's events. Writing is idempotent (a row is keyed by its log position), so two
+processes catching the view up at once leave it as one would.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.utils import get_topic
+
+from projections.complaints import micros
+from projections.store import ViewTransaction
+
+COLUMNS = (
+    "position", "event_id", "event_type", "at", "actor_id", "actor_role", "aggregate_id",
+    "complaint_id", "unit_id", "reason",
+)  # fmt: skip
+# The structured reason of an event (an enum, or the purpose staff stated), by event class.
+REASON_FIELDS = {
+    "Complaint.Rejected": "reason",
+    "Complaint.Closed": "reason",
+    "Complaint.Withdrawn": "reason",
+    "Complaint.DeadlineMissed": "deadline",
+    "PersonalDataRead.Recorded": "purpose",
+}
+# Events that place an aggregate in a unit; its later events carry no unit of their own.
+UNIT_MOVES = frozenset({"Complaint.Filed", "Complaint.Forwarded", "ImprovementPromise.Drafted"})
+EventType = Callable[[type], str]
+EventId = Callable[[UUID, int], str]
+
+
+@dataclass
+class _Pending:
+    """This transaction's rows and unit moves, written once before it commits."""
+
+    rows: list[tuple[Any, ...]] = field(default_factory=list)
+    units: dict[str, tuple[str, int]] = field(default_factory=dict)  # id -> (unit, position)
+
+
+class AuditProjection:
+    name = "audit"
+    version = 1
+    tables: tuple[str, ...] = ("audit_events", "audit_units")
+    ddl: tuple[str, ...] = (
+        "CREATE TABLE IF NOT EXISTS audit_events ("
+        " position BIGINT PRIMARY KEY, event_id TEXT NOT NULL, event_type TEXT NOT NULL,"
+        " at BIGINT NOT NULL, actor_id TEXT, actor_role TEXT, aggregate_id TEXT NOT NULL,"
+        " complaint_id TEXT, unit_id TEXT, reason TEXT)",
+        "CREATE INDEX IF NOT EXISTS audit_events_at ON audit_events (at)",
+        "CREATE INDEX IF NOT EXISTS audit_events_actor ON audit_events (actor_id, position)",
+        "CREATE INDEX IF NOT EXISTS audit_events_unit ON audit_events (unit_id, position)",
+        "CREATE TABLE IF NOT EXISTS audit_units ("
+        " id TEXT PRIMARY KEY, unit_id TEXT NOT NULL, position BIGINT NOT NULL)",
+    )
+
+    def __init__(
+        self, event_classes: Sequence[type], event_type: EventType, event_id: EventId
+    ) -> None:
+        """``event_classes``: every event the log can hold; ``event_type`` and ``event_id``
+        name events as the published CloudEvents do, so rows and messages match."""
+        self.topics: tuple[str, ...] = tuple(get_topic(cls) for cls in event_classes)
+        self._types = {cls: event_type(cls) for cls in event_classes}
+        self._event_id = event_id
+
+    def process(self, event: Any, tx: ViewTransaction) -> None:
+        pending: _Pending = tx.deferred(self.name, _Pending, _flush)
+        state, kind = vars(event), type(event).__qualname__
+        aggregate_id = str(event.originator_id)
+        complaint_id = aggregate_id if kind.startswith("Complaint.") else state.get("complaint_id")
+        actor = state.get("actor")
+        pending.rows.append((
+            tx.event_position,
+            self._event_id(event.originator_id, event.originator_version),
+            self._types[type(event)],
+            micros(state.get("at") or event.timestamp),
+            actor.id if actor is not None else None,
+            _text(actor.role if actor is not None else None),
+            aggregate_id,
+            _text(complaint_id),
+            _unit_at(kind, state, aggregate_id, _text(complaint_id), pending, tx),
+            _text(state.get(REASON_FIELDS[kind]) if kind in REASON_FIELDS else None),
+        ))  # fmt: skip
+
+
+def _unit_at(
+    kind: str,
+    state: dict[str, Any],
+    aggregate_id: str,
+    complaint_id: str | None,
+    pending: _Pending,
+    tx: ViewTransaction,
+) -> str | None:
+    """The unit the event happened in: its own, or its complaint's (or promise's) then."""
+    unit_id: str | None = state.get("unit_id")
+    if kind in UNIT_MOVES:
+        pending.units[aggregate_id] = (str(unit_id), tx.event_position)
+        return unit_id
+    if unit_id is not None:
+        return unit_id
+    key = complaint_id or aggregate_id
+    if key in pending.units:
+        return pending.units[key][0]
+    rows = tx.query("SELECT unit_id FROM audit_units WHERE id = ?", (key,))
+    return str(rows[0][0]) if rows else None
+
+
+def _text(value: Any) -> str | None:
+    return None if value is None else str(value)
+
+
+def _flush(tx: ViewTransaction, pending: _Pending) -> None:
+    if not pending.rows:
+        return
+    marks = ", ".join("?" for _ in COLUMNS)
+    tx.executemany(
+        f"INSERT INTO audit_events ({', '.join(COLUMNS)}) VALUES ({marks})"
+        " ON CONFLICT (position) DO NOTHING",
+        pending.rows,
+    )
+    if not pending.units:
+        return
+    # A unit recorded later in the log wins, whichever writer gets there first.
+    tx.executemany(
+        "INSERT INTO audit_units (id, unit_id, position) VALUES (?, ?, ?)"
+        " ON CONFLICT (id) DO UPDATE SET unit_id = excluded.unit_id,"
+        " position = excluded.position WHERE excluded.position > audit_units.position",
+        [(key, unit, position) for key, (unit, position) in pending.units.items()],
+    )
