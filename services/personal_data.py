@@ -7,10 +7,11 @@ be erased this way.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+import os
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
-from uuid import UUID, uuid4
+from uuid import UUID
 
 import orjson
 
@@ -36,9 +37,9 @@ class PersonalData:
     def seal(
         self, complainant: Complainant, complaint_id: UUID, at: datetime
     ) -> tuple[SealedComplainant, PersonalKey]:
-        ref = uuid4().hex
+        ref = os.urandom(16).hex()
         key = new_key()
-        ciphertext = seal(key, ref, orjson.dumps(asdict(complainant)))
+        ciphertext = seal(key, ref, orjson.dumps(complainant))  # a dataclass: its fields
         return SealedComplainant(ref, ciphertext), PersonalKey(ref, str(complaint_id), key, at)
 
     def open(self, value: Complainant | SealedComplainant | None) -> Opened:

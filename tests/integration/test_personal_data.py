@@ -15,7 +15,7 @@ from domain.errors import AlreadyExistsError, NotFoundError, RuleViolationError
 from domain.sla import SlaPolicy
 from domain.values import Role
 from infra.cloudevents import event_id
-from infra.event_store import persistence_env
+from infra.event_store import persistence_env, sqlite_path
 from infra.settings import Settings
 from services.composition import build_tree_follower, build_verifier
 from services.erasure import erase_personal_data
@@ -23,6 +23,7 @@ from services.filing import ComplainantIn
 from services.ledger import ComplaintLedger
 from services.notifications.facts import LedgerFacts
 from services.principals import Staff
+from services.projection_host import ProjectionHost, open_view_store
 from services.simulation.people import ADMIN
 from tests.support import MutableClock, file_complaint
 
@@ -144,3 +145,24 @@ def test_after_an_erasure_the_ledger_still_verifies(
 
     assert report.problem is None
     assert report.leaves == len(stored_rows(unit_ledger)) and report.checkpoints >= 1
+
+
+def test_no_read_model_holds_personal_data(unit_ledger: ComplaintLedger, store_url: str) -> None:
+    file_complaint(unit_ledger, complainant=SITI)
+    named = file_complaint(unit_ledger, complainant=SITI, title="Surat pindah belum terbit")
+    unit_ledger.get_complaint(named["id"], COORDINATOR)  # a recorded read, in the audit view
+    store = open_view_store(sqlite_path(store_url), store_url)
+    ProjectionHost(unit_ledger, store).catch_up()
+
+    tables = [name for (name,) in store.query(TABLES_QUERY[sqlite_path(store_url) is None])]
+    text = "\n".join(str(store.query(f"SELECT * FROM {table}")) for table in tables)
+    store.close()
+
+    assert "complaints_view" in tables and "Surat pindah belum terbit" in text  # rows are there
+    assert [value for value in PERSONAL if value in text] == []
+
+
+TABLES_QUERY = {
+    False: "SELECT name FROM sqlite_master WHERE type = 'table'",
+    True: "SELECT tablename FROM pg_tables WHERE schemaname = 'public'",
+}
