@@ -3,6 +3,8 @@ the caller commits each partition's next offset after processing."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from kafka import KafkaConsumer, OffsetAndMetadata, TopicPartition
 from kafka.errors import KafkaError
 
@@ -47,8 +49,12 @@ def group_consumer(
     return consumer
 
 
-def commit(consumer: KafkaConsumer, topic: str, partition: int, next_offset: int) -> None:
-    consumer.commit({TopicPartition(topic, partition): OffsetAndMetadata(next_offset, "", -1)})
+def commit(consumer: KafkaConsumer, next_offsets: Mapping[TopicPartition, int]) -> None:
+    """Every partition's next offset, in one request."""
+    if next_offsets:
+        consumer.commit(
+            {tp: OffsetAndMetadata(offset, "", -1) for tp, offset in next_offsets.items()}
+        )
 
 
 def caught_up(consumer: KafkaConsumer) -> bool:
