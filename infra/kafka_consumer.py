@@ -9,7 +9,7 @@ from kafka import KafkaConsumer, OffsetAndMetadata, TopicPartition
 from kafka.errors import KafkaError
 
 SESSION_TIMEOUT_MS = 10_000  # a killed member's partitions move on after this long
-MAX_POLL_RECORDS = 50
+MAX_POLL_RECORDS = 50  # one batch of the notifier: its deliveries are claimed together
 MAX_POLL_INTERVAL_MS = 600_000  # room for retries with backoff inside one poll's records
 
 

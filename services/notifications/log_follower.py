@@ -21,8 +21,11 @@ from services.relay import Confidentiality
 
 log = logging.getLogger("aduan.notify")
 POSITION_NAME = "notifier:log"
-BATCH = 200
+# At most the events of one batch are claimed together, as a Kafka poll's at most: a
+# crash between their claim and their outcomes leaves them unsent (never sent twice).
+BATCH = 50
 RETRY_SECONDS = 1.0
+POLL_SECONDS = 0.05  # as the relay: how long an idle follower waits to look again
 
 
 @dataclass
@@ -112,7 +115,7 @@ class LogFollower:
             return None
         return message.value
 
-    def follow(self, stop: threading.Event, poll_seconds: float = 0.2) -> None:
+    def follow(self, stop: threading.Event, poll_seconds: float = POLL_SECONDS) -> None:
         while not stop.is_set():
             try:
                 self.catch_up(stop)
