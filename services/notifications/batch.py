@@ -93,13 +93,9 @@ class BatchDelivery:
         outcomes: dict[int, Outcome | None] = {}
         waiting, sent, delivered, retry = dict(batch), Counter[int](), set[DeliveryKey](), 0
         while True:
-            results = self.sender.send(
-                [batch[index].send(key) for key, index in owners.items() if key in claimed]
-            )
-            failed = {key: error for key, error in results.items() if error is not None}
-            self.deliveries.mark(failed, [key for key in results if key not in failed])
-            delivered.update(key for key in results if key not in failed)
-            sent.update(owners[key] for key in results if key not in failed)
+            sent_now = self._round(batch, owners, claimed)
+            delivered.update(sent_now)
+            sent.update(owners[key] for key in sent_now)
             settled, waiting = self._settle(waiting, sent, delivered)
             outcomes.update(settled)
             if not waiting:
@@ -110,6 +106,21 @@ class BatchDelivery:
             retry += 1
             open_keys = [key for planned in waiting.values() for key in planned.intents]
             claimed = self.deliveries.claim(open_keys, attempts)
+
+    def _round(
+        self,
+        batch: Mapping[int, Planned],
+        owners: dict[DeliveryKey, int],
+        claimed: set[DeliveryKey],
+    ) -> list[DeliveryKey]:
+        """Send the claimed deliveries, in the batch's order, and record their outcomes in
+        one transaction; the ones sent."""
+        sends = [batch[index].send(key) for key, index in owners.items() if key in claimed]
+        results = self.sender.send(sends)
+        failed = {key: error for key, error in results.items() if error is not None}
+        sent = [key for key in results if key not in failed]
+        self.deliveries.mark(failed, sent)
+        return sent
 
     def _settle(
         self, waiting: dict[int, Planned], sent: Counter[int], delivered: set[DeliveryKey]

@@ -109,6 +109,8 @@ class Deliveries:
 
     def mark(self, failed: Mapping[DeliveryKey, str], sent: Collection[DeliveryKey]) -> None:
         """The outcomes of a batch's tries, in one transaction."""
+        if not failed and not sent:
+            return
         at = now_text()
         with self.store.transaction() as tx:
             if sent:
