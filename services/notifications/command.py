@@ -27,6 +27,8 @@ from services.notifications.log_follower import Report
 def notify(settings: Settings, args: argparse.Namespace) -> int:
     # The Kafka client logs every failed reconnect; the notifier says once per retry.
     logging.getLogger("kafka").setLevel(logging.CRITICAL)
+    # The HTTP client logs every webhook and SMS call at INFO; the delivery records keep them.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     ledger = build_ledger(settings)
     store = open_notification_store(settings)
