@@ -1,5 +1,6 @@
 """The Kafka side of a benchmark: a fresh topic, dead-letter topic and consumer group on the
-broker, and `aduan relay` and `aduan notify` running as processes on them."""
+broker, and `aduan relay` and `aduan notify` running as processes on them (or `aduan
+notify` alone, following the ledger's log without Kafka)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -36,14 +37,14 @@ def bench_settings(database_url: str, bootstrap: str) -> Iterator[Settings]:
 
 
 @contextmanager
-def relay_and_notifier(settings: Settings, workdir: Path) -> Iterator[None]:
-    """`aduan relay` and `aduan notify` as processes, logging into ``workdir``."""
+def aduan_processes(settings: Settings, workdir: Path, commands: Sequence[str]) -> Iterator[None]:
+    """`aduan <command>` for each command, as processes logging into ``workdir``."""
     values = settings.model_dump(mode="json", exclude_unset=True)
     env = {**os.environ, **{f"ADUAN_{name.upper()}": str(v) for name, v in values.items()}}
     aduan = str(Path(sys.executable).with_name("aduan"))
     processes = []
     try:
-        for command in ("relay", "notify"):
+        for command in commands:
             with (workdir / f"{command}.log").open("wb") as log:
                 processes.append(subprocess.Popen(
                     [aduan, command], env=env, cwd=workdir, stdout=log, stderr=subprocess.STDOUT
@@ -71,6 +72,6 @@ def wait_until(condition: Callable[[], bool], seconds: float) -> bool:
 
 def logs_of(workdir: Path) -> str:
     return "\n".join(
-        f"--- {name}.log ---\n" + (workdir / f"{name}.log").read_text(errors="replace")[-2000:]
-        for name in ("relay", "notify")
+        f"--- {log.name} ---\n" + log.read_text(errors="replace")[-2000:]
+        for log in sorted(workdir.glob("*.log"))
     )

@@ -3,11 +3,13 @@ the caller commits each partition's next offset after processing."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from kafka import KafkaConsumer, OffsetAndMetadata, TopicPartition
 from kafka.errors import KafkaError
 
 SESSION_TIMEOUT_MS = 10_000  # a killed member's partitions move on after this long
-MAX_POLL_RECORDS = 50
+MAX_POLL_RECORDS = 50  # one batch of the notifier: its deliveries are claimed together
 MAX_POLL_INTERVAL_MS = 600_000  # room for retries with backoff inside one poll's records
 
 
@@ -47,8 +49,12 @@ def group_consumer(
     return consumer
 
 
-def commit(consumer: KafkaConsumer, topic: str, partition: int, next_offset: int) -> None:
-    consumer.commit({TopicPartition(topic, partition): OffsetAndMetadata(next_offset, "", -1)})
+def commit(consumer: KafkaConsumer, next_offsets: Mapping[TopicPartition, int]) -> None:
+    """Every partition's next offset, in one request."""
+    if next_offsets:
+        consumer.commit(
+            {tp: OffsetAndMetadata(offset, "", -1) for tp, offset in next_offsets.items()}
+        )
 
 
 def caught_up(consumer: KafkaConsumer) -> bool:

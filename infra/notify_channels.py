@@ -5,6 +5,7 @@ and raises ``ChannelError`` when it did not."""
 from __future__ import annotations
 
 import smtplib
+import threading
 import time
 from dataclasses import dataclass
 from email.message import EmailMessage
@@ -44,11 +45,13 @@ class SmtpConfig:
 
 class SmtpMailer:
     """Keeps one SMTP session open between messages (a NOOP checks it is still there
-    before each one) and opens a new one when it is not. One mailer per thread."""
+    before each one) and opens a new one when it is not. Threads share it: one message
+    at a time."""
 
     def __init__(self, config: SmtpConfig) -> None:
         self.config = config
         self._session: smtplib.SMTP | None = None
+        self._lock = threading.Lock()
 
     def send(self, email: Email) -> None:
         message = EmailMessage()
@@ -58,12 +61,13 @@ class SmtpMailer:
         message["Message-ID"] = email.message_id
         message[EVENT_HEADER] = email.event_id
         message.set_content(email.body)
-        try:
-            self._open_session().send_message(message)
-        except (smtplib.SMTPException, OSError) as error:
-            self.close()
-            config = self.config
-            raise ChannelError(f"SMTP {config.host}:{config.port}: {error}") from error
+        with self._lock:
+            try:
+                self._open_session().send_message(message)
+            except (smtplib.SMTPException, OSError) as error:
+                self._close_session()
+                config = self.config
+                raise ChannelError(f"SMTP {config.host}:{config.port}: {error}") from error
 
     def _open_session(self) -> smtplib.SMTP:
         if self._session is not None:
@@ -72,7 +76,7 @@ class SmtpMailer:
                     return self._session
             except (smtplib.SMTPException, OSError):
                 pass
-            self.close()
+            self._close_session()
         config = self.config
         session = smtplib.SMTP(config.host, config.port, timeout=config.timeout_seconds)
         if config.starttls:
@@ -83,6 +87,10 @@ class SmtpMailer:
         return session
 
     def close(self) -> None:
+        with self._lock:
+            self._close_session()
+
+    def _close_session(self) -> None:
         session, self._session = self._session, None
         if session is not None:
             try:

@@ -125,6 +125,13 @@ class Settings(BaseSettings):
         default=1.0, ge=0, le=60, description="Wait before the first retry; it doubles."
     )
     notify_timeout_seconds: float = Field(default=10.0, gt=0, le=120)
+    notify_concurrency: int = Field(
+        default=4,
+        ge=1,
+        le=64,
+        description="Sends the notifier runs at once (to different recipients, channels or "
+        "complaints; one recipient hears of a complaint's events in order).",
+    )
     unit_contacts: dict[str, UnitContacts] = Field(
         default_factory=dict,
         description='Staff addresses per unit, JSON: {"disdukcapil": {"officers": [...], '

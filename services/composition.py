@@ -22,12 +22,14 @@ from services.ledger import Clock, ComplaintLedger
 from services.ledger_proofs import LedgerProofs
 from services.ledger_tree import CheckpointPolicy, TreeFollower
 from services.ledger_verify import LedgerVerifier
+from services.notifications.batch import Policy
 from services.notifications.channels import Channels
 from services.notifications.deliveries import Deliveries
-from services.notifications.dispatcher import Dispatcher, Policy
+from services.notifications.dispatcher import Dispatcher
 from services.notifications.facts import LedgerFacts
 from services.notifications.kafka_notifier import KafkaNotifier
 from services.notifications.log_follower import LogFollower
+from services.notifications.sending import Sender
 from services.notifications.webhooks import Webhooks
 from services.projection_host import ProjectionHost, open_view_store
 from services.relay import Relay
@@ -100,7 +102,11 @@ def build_webhooks(store: ViewStore, ledger: ComplaintLedger) -> Webhooks:
     return Webhooks(store, unit_exists)
 
 
-def build_dispatcher(settings: Settings, ledger: ComplaintLedger, store: ViewStore) -> Dispatcher:
+def build_dispatcher(
+    settings: Settings, ledger: ComplaintLedger, store: ViewStore, webhooks: Webhooks | None = None
+) -> Dispatcher:
+    """``webhooks``: the API's, when the notifier runs in the server, so that it sees a
+    webhook from the moment it is registered or deleted."""
     timeout = settings.notify_timeout_seconds
     mailer = None
     if settings.smtp_host:
@@ -113,14 +119,15 @@ def build_dispatcher(settings: Settings, ledger: ComplaintLedger, store: ViewSto
         sms = SmsGateway(settings.sms_gateway_url, settings.sms_gateway_token, timeout)
     policy = Policy(settings.unit_contacts, settings.notify_language, settings.notify_attempts,
                     settings.notify_backoff_seconds)  # fmt: skip
-    channels = Channels(mailer, sms, WebhookPoster(timeout))
-    return Dispatcher(channels, Deliveries(store), Webhooks(store), LedgerFacts(ledger), policy)
+    sender = Sender(Channels(mailer, sms, WebhookPoster(timeout)), settings.notify_concurrency)
+    webhooks = webhooks or Webhooks(store)
+    return Dispatcher(sender, Deliveries(store), webhooks, LedgerFacts(ledger), policy)
 
 
 def build_log_follower(
-    settings: Settings, ledger: ComplaintLedger, store: ViewStore
+    settings: Settings, ledger: ComplaintLedger, store: ViewStore, webhooks: Webhooks | None = None
 ) -> LogFollower:
-    dispatcher = build_dispatcher(settings, ledger, store)
+    dispatcher = build_dispatcher(settings, ledger, store, webhooks)
     return LogFollower(ledger, dispatcher, store, settings.event_source)
 
 

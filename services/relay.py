@@ -25,6 +25,9 @@ log = logging.getLogger("aduan.relay")
 Progress = Callable[[int, int], None]
 RETRY_SECONDS, MAX_RETRY_SECONDS = 1.0, 30.0
 REPORT_SECONDS = 30.0
+# An idle relay looks at the log again after this long: on average half of it is added to
+# an event's way to the consumers, and each look is two small queries.
+POLL_SECONDS = 0.05
 BIG_BACKLOG = 10_000  # a pass this long is reported when it ends
 KNOWN_COMPLAINTS_LIMIT = 200_000
 
@@ -117,7 +120,7 @@ class Relay:
         self,
         connect: Callable[[], Publisher],
         stop: threading.Event,
-        poll_seconds: float = 0.1,
+        poll_seconds: float = POLL_SECONDS,
     ) -> None:
         """Keep publishing what the log gains until ``stop``; an unavailable broker (or
         store) is retried, with a log line each time, from the last recorded position."""

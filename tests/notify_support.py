@@ -130,6 +130,23 @@ def _signed(headers: dict[str, str], body: bytes) -> bool:
     )
 
 
+class DiesWhileSending:
+    """Channels whose process dies in the middle of an e-mail send (the ``die_at``th)."""
+
+    def __init__(self, channels: Any, die_at: int = 1) -> None:
+        self.channels, self.emails, self.die_at = channels, 0, die_at
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.channels, name)
+
+    def send(self, key: Any, intent: Any, *rest: Any) -> None:
+        if intent.channel == "email":
+            self.emails += 1
+            if self.emails == self.die_at:
+                raise SystemExit("killed during the send")
+        self.channels.send(key, intent, *rest)
+
+
 def wait_until(condition: Callable[[], bool], what: str, seconds: float = 60) -> None:
     deadline = time.monotonic() + seconds
     while not condition():

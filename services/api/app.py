@@ -88,7 +88,7 @@ def create_app(settings: Settings, clock: Clock = system_clock) -> FastAPI:
         app.state.webhooks = build_webhooks(notification_store, ledger)
         notifier = None
         if notify_in_process(settings):  # the embedded default: no Kafka, the local log
-            notifier = build_log_follower(settings, ledger, notification_store)
+            notifier = build_log_follower(settings, ledger, notification_store, app.state.webhooks)
             notifier.start()
         app.state.ledger_proofs = build_ledger_proofs(settings, ledger)
         tree_follower = build_tree_follower(settings, ledger, clock)

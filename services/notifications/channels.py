@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from uuid import NAMESPACE_URL, uuid5
 
@@ -35,7 +36,7 @@ class Channels:
         intent: Intent,
         text: Text | None,
         cloud_event: bytes,
-        hooks: dict[str, Webhook],
+        hooks: Mapping[str, Webhook],
     ) -> None:
         """Send one notification; ChannelError when it was not accepted."""
         identifier = delivery_id(key)

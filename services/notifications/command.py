@@ -8,6 +8,7 @@ import logging
 import signal
 import sys
 import threading
+from contextlib import closing
 
 from infra.kafka_consumer import ConsumeError
 from infra.kafka_publisher import PublishError
@@ -26,6 +27,8 @@ from services.notifications.log_follower import Report
 def notify(settings: Settings, args: argparse.Namespace) -> int:
     # The Kafka client logs every failed reconnect; the notifier says once per retry.
     logging.getLogger("kafka").setLevel(logging.CRITICAL)
+    # The HTTP client logs every webhook and SMS call at INFO; the delivery records keep them.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     ledger = build_ledger(settings)
     store = open_notification_store(settings)
@@ -51,18 +54,18 @@ def _from_kafka(
     once: bool,
     stopped: threading.Event,
 ) -> int:
+    where = f"{settings.kafka_topic} (group {settings.notify_group})"
     try:
-        notifier = build_kafka_notifier(settings, ledger, store, bootstrap)
-        where = f"{settings.kafka_topic} (group {settings.notify_group})"
-        if once:
-            _print(where, notifier.drain(stopped, settings.kafka_timeout_seconds))
+        with closing(build_kafka_notifier(settings, ledger, store, bootstrap)) as notifier:
+            if once:
+                _print(where, notifier.drain(stopped, settings.kafka_timeout_seconds))
+                return 0
+            print(f"notifying from {where} on {bootstrap}; Ctrl-C stops", file=sys.stderr)
+            notifier.follow(stopped)
             return 0
     except (ConsumeError, PublishError, TimeoutError) as error:
         print(f"aduan notify: {error}", file=sys.stderr)
         return 1
-    print(f"notifying from {where} on {bootstrap}; Ctrl-C stops", file=sys.stderr)
-    notifier.follow(stopped)
-    return 0
 
 
 def _from_log(
@@ -73,13 +76,14 @@ def _from_log(
     stopped: threading.Event,
 ) -> int:
     follower = build_log_follower(settings, ledger, store)
-    if once:
-        _print(f"the log of {settings.database_url}", follower.catch_up(stopped))
+    with closing(follower.dispatcher):
+        if once:
+            _print(f"the log of {settings.database_url}", follower.catch_up(stopped))
+            return 0
+        print(f"notifying from the log of {settings.database_url} (no Kafka) from position "
+              f"{follower.position()}; Ctrl-C stops", file=sys.stderr)  # fmt: skip
+        follower.follow(stopped)
         return 0
-    print(f"notifying from the log of {settings.database_url} (no Kafka) from position "
-          f"{follower.position()}; Ctrl-C stops", file=sys.stderr)  # fmt: skip
-    follower.follow(stopped)
-    return 0
 
 
 def _print(where: str, report: Report) -> None:

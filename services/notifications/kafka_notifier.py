@@ -1,9 +1,9 @@
 """``aduan notify`` on Kafka: a member of the consumer group (``aduan-notifier``) that hands
-each message to the dispatcher and commits a partition's offset only after its messages
-were handled. A message whose deliveries failed every try, or that cannot be read, goes to
-the dead-letter topic with the error in its headers; then the offset moves past it. A
-crash, a rebalance or a restart repeats at most the uncommitted messages, and the delivery
-records make the repeats send nothing."""
+what each poll returns to the dispatcher as one batch, and commits a partition's offset
+only after its messages were handled. A message whose deliveries failed every try, or that
+cannot be read, goes to the dead-letter topic with the error in its headers; then the
+offset moves past it. A crash, a rebalance or a restart repeats at most the uncommitted
+messages, and the delivery records make the repeats send nothing."""
 
 from __future__ import annotations
 
@@ -14,15 +14,17 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
-from kafka import KafkaConsumer
+from kafka import KafkaConsumer, TopicPartition
 
 from infra.cloudevents import KafkaMessage
 from infra.kafka_consumer import caught_up, commit
-from services.notifications.dispatcher import Dispatcher, Outcome
+from services.notifications.batch import Outcome
+from services.notifications.dispatcher import Dispatcher
 from services.notifications.log_follower import Report
 
 log = logging.getLogger("aduan.notify")
 RETRY_SECONDS, MAX_RETRY_SECONDS = 1.0, 30.0
+POLL_TIMEOUT_MS = 500  # how long a poll waits for messages when there are none
 ERROR_HEADER_LIMIT = 2000
 
 
@@ -62,6 +64,10 @@ class KafkaNotifier:
         self._connect, self._dead_letters = connect, dead_letters
         self.report = Report()  # what ``follow`` handled so far
 
+    def close(self) -> None:
+        self.dispatcher.close()
+        self._dead_letters.close()
+
     def drain(self, stop: threading.Event, timeout_seconds: float) -> Report:
         """Handle what the topic holds now, then return (``aduan notify --once``)."""
         consumer, report = self._connect(), Report()
@@ -98,32 +104,37 @@ class KafkaNotifier:
                     consumer.close(autocommit=False)
 
     def _poll(self, consumer: KafkaConsumer, stop: threading.Event, report: Report) -> int:
-        """Handle one poll's messages, committing each partition's handled ones; returns
-        how many were handled."""
-        handled = 0
-        for partition, records in consumer.poll(timeout_ms=500).items():
-            done = None
-            for record in records:
-                if stop.is_set() or not self._handle(record, stop, report):
-                    break
-                done = record.offset
-                handled += 1
-            if done is not None:
-                commit(consumer, partition.topic, partition.partition, done + 1)
-            if stop.is_set():
-                break
-        return handled
+        """Handle one poll's messages as one batch, then commit each partition's offset
+        past those handled in order; returns how many were handled."""
+        polled = consumer.poll(timeout_ms=POLL_TIMEOUT_MS)
+        records = [(tp, record) for tp, batch in polled.items() for record in batch]
+        if not records or stop.is_set():
+            return 0
+        outcomes = self.dispatcher.handle_batch([r.value or b"" for _, r in records], stop)
+        handled: dict[TopicPartition, list[tuple[Any, Outcome]]] = {}
+        stopped = set()  # partitions with a message left open: nothing after it counts
+        for (tp, record), outcome in zip(records, outcomes, strict=True):
+            if outcome is None:
+                stopped.add(tp)
+            elif tp not in stopped:
+                handled.setdefault(tp, []).append((record, outcome))
+        self._settle(handled, report)
+        commit(consumer, {tp: done[-1][0].offset + 1 for tp, done in handled.items()})
+        return sum(len(done) for done in handled.values())
 
-    def _handle(self, record: Any, stop: threading.Event, report: Report) -> bool:
-        outcome = self.dispatcher.handle(record.value or b"", stop)
-        if outcome is None:
-            return False
-        report.messages += 1
-        report.sent += outcome.sent
-        if outcome.dead_letter is not None:
+    def _settle(
+        self, handled: dict[TopicPartition, list[tuple[Any, Outcome]]], report: Report
+    ) -> None:
+        """Count what was handled, and put what failed on the dead-letter topic."""
+        dead = [(record, outcome) for done in handled.values() for record, outcome in done
+                if outcome.dead_letter is not None]  # fmt: skip
+        for record, outcome in dead:
             log.error("%s/%d@%d to the dead-letter topic: %s", record.topic, record.partition,
                       record.offset, outcome.dead_letter)  # fmt: skip
-            self._dead_letters.publish([dead_letter(record, outcome, self.group)])
-            self.dispatcher.dead_lettered(record.value or b"")
-            report.dead_lettered += 1
-        return True
+        if dead:
+            self._dead_letters.publish([dead_letter(r, o, self.group) for r, o in dead])
+            self.dispatcher.dead_lettered([record.value or b"" for record, _ in dead])
+        for done in handled.values():
+            report.messages += len(done)
+            report.sent += sum(outcome.sent for _, outcome in done)
+        report.dead_lettered += len(dead)

@@ -1,8 +1,8 @@
 """The notifier without Kafka: follows the ledger's own log in-process (the embedded
 default), builds each event's CloudEvent from the stored JSON exactly as the relay does,
 and hands it to the same dispatcher. Its log position is kept with the delivery records;
-it moves after each batch, so a crash repeats at most one batch, and the records drop the
-repeats."""
+it moves after each batch (up to ``BATCH`` events, handed to the dispatcher at once), so a
+crash repeats at most one batch, and the records drop the repeats."""
 
 from __future__ import annotations
 
@@ -21,8 +21,11 @@ from services.relay import Confidentiality
 
 log = logging.getLogger("aduan.notify")
 POSITION_NAME = "notifier:log"
-BATCH = 200
+# At most the events of one batch are claimed together, as a Kafka poll's at most: a
+# crash between their claim and their outcomes leaves them unsent (never sent twice).
+BATCH = 50
 RETRY_SECONDS = 1.0
+POLL_SECONDS = 0.05  # as the relay: how long an idle follower waits to look again
 
 
 @dataclass
@@ -79,35 +82,40 @@ class LogFollower:
     def _handle_batch(
         self, batch: Sequence[Any], position: int, stop: threading.Event, report: Report
     ) -> int:
-        """The log position of the last event handled (``position`` when none was)."""
-        for notification in batch:
-            if stop.is_set() or not self._handle(notification, stop, report):
-                break
+        """The log position up to which every event was handled (``position`` when none
+        was)."""
+        values = [self._message(notification) for notification in batch]
+        outcomes = iter(self.dispatcher.handle_batch([v for v in values if v is not None], stop))
+        dead_letters = []
+        for notification, value in zip(batch, values, strict=True):
+            if value is not None:  # else not a public event: nothing to notify
+                outcome = next(outcomes)
+                if outcome is None:
+                    break  # stopped while waiting to retry
+                report.messages += 1
+                report.sent += outcome.sent
+                if outcome.dead_letter is not None:
+                    # No Kafka here: the error stays with the deliveries (and in the log).
+                    log.error("notifications of log position %d failed: %s", notification.id,
+                              outcome.dead_letter)  # fmt: skip
+                    dead_letters.append(value)
+                    report.dead_lettered += 1
             position = notification.id
+        if dead_letters:
+            self.dispatcher.dead_lettered(dead_letters)
         return position
 
-    def _handle(self, notification: Any, stop: threading.Event, report: Report) -> bool:
+    def _message(self, notification: Any) -> bytes | None:
         event = StoredEvent(notification, self.ledger.mapper)
         try:
             message = stored_message(
                 event, notification.id, self.source, self._confidentiality.of(event)
             )
         except UnpublishableEventError:
-            return True  # not a public event: nothing to notify
-        outcome = self.dispatcher.handle(message.value, stop)
-        if outcome is None:
-            return False
-        report.messages += 1
-        report.sent += outcome.sent
-        if outcome.dead_letter is not None:
-            # No Kafka here: the error stays with the deliveries (and in the log).
-            log.error("notifications of log position %d failed: %s", notification.id,
-                      outcome.dead_letter)  # fmt: skip
-            self.dispatcher.dead_lettered(message.value)
-            report.dead_lettered += 1
-        return True
+            return None
+        return message.value
 
-    def follow(self, stop: threading.Event, poll_seconds: float = 0.2) -> None:
+    def follow(self, stop: threading.Event, poll_seconds: float = POLL_SECONDS) -> None:
         while not stop.is_set():
             try:
                 self.catch_up(stop)
@@ -126,4 +134,4 @@ class LogFollower:
         self._stop.set()
         if self._thread is not None:
             self._thread.join(timeout=30)
-        self.dispatcher.channels.close()
+        self.dispatcher.close()
