@@ -1,0 +1,97 @@
+"""The metrics' durations, counted so that their percentiles over any cohort are exact and
+read a bounded number of rows: filing → first triage, routing → first response, filing →
+first resolution, each in hundredths of an hour and in whole working days.
+
+Each complaint's durations are counted in count trees (projections.count_tree) under its
+filing day and month and under its unit and all units (projections.periods), in the same
+transaction as its facts row; a re-routed complaint's counts move to its new unit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+from projections import count_tree
+from projections.periods import periods_of, unit_keys
+from projections.store import ViewTransaction
+
+DURATIONS = {"triage": "triage", "first_response": "response", "resolution": "resolution"}
+PERCENTS = (50, 90)
+HOURS_LEVELS = 5  # top nodes cover 1,000 hours
+DAYS_LEVELS = 2  # top nodes cover 100 working days
+# (facts column, measure code in the table, levels of its trees)
+TREES = (
+    ("triage_centihours", 1, HOURS_LEVELS),
+    ("triage_days", 2, DAYS_LEVELS),
+    ("response_centihours", 3, HOURS_LEVELS),
+    ("response_days", 4, DAYS_LEVELS),
+    ("resolution_centihours", 5, HOURS_LEVELS),
+    ("resolution_days", 6, DAYS_LEVELS),
+)
+COLUMNS = tuple(column for column, _, _ in TREES)
+TABLE = "complaint_durations"
+DDL = count_tree.ddl(
+    TABLE,
+    "measure SMALLINT NOT NULL, unit_id TEXT NOT NULL, period INTEGER NOT NULL",
+    "measure, unit_id, period",
+)
+_UPSERT = count_tree.upsert(TABLE, ("measure", "unit_id", "period"))
+_TREE_OF = {column: (code, levels) for column, code, levels in TREES}
+_MICROS_PER_CENTIHOUR = 36_000_000
+
+
+def centihours(duration_micros: int) -> int:
+    """A duration in hundredths of an hour, to the nearest, halves up."""
+    return (duration_micros + _MICROS_PER_CENTIHOUR // 2) // _MICROS_PER_CENTIHOUR
+
+
+def move(tx: ViewTransaction, before: Mapping[str, Any] | None, after: Mapping[str, Any]) -> None:
+    """Account for a facts row going from ``before`` (None: a new complaint) to ``after``."""
+    pending: count_tree.Pending = tx.deferred(TABLE, dict, _write)
+    for column, code, levels in TREES:
+        if before is not None:
+            if (before["unit_id"], before[column]) == (after["unit_id"], after[column]):
+                continue
+            _count(pending, (code, levels), before, before[column], -1)
+        _count(pending, (code, levels), after, after[column], 1)
+
+
+def _count(
+    pending: count_tree.Pending,
+    tree: tuple[int, int],
+    facts: Mapping[str, Any],
+    value: int | None,
+    delta: int,
+) -> None:
+    if value is None:
+        return
+    code, levels = tree
+    for unit_id in unit_keys(facts["unit_id"]):
+        for period in periods_of(date.fromisoformat(facts["filed_date"])):
+            count_tree.add(pending, (code, unit_id, period), value, levels, delta)
+
+
+def _write(tx: ViewTransaction, pending: count_tree.Pending) -> None:
+    count_tree.write(tx, _UPSERT, pending)
+
+
+def percentiles(tx: ViewTransaction, where: str, params: list[Any]) -> dict[str, Any]:
+    """p50 and p90 (nearest rank) of every duration over the rows ``where`` chooses."""
+    return {name: _duration(tx, prefix, where, params) for name, prefix in DURATIONS.items()}
+
+
+def _duration(tx: ViewTransaction, prefix: str, where: str, params: list[Any]) -> dict[str, Any]:
+    stats: dict[str, Any] = {}
+    for column, name, scale in (("centihours", "hours", 100), ("days", "working_days", 1)):
+        code, levels = _TREE_OF[f"{prefix}_{column}"]
+        finder = count_tree.RankFinder(tx, TABLE, f"measure = ? AND {where}", [code, *params])
+        top = finder.top(levels)
+        stats["count"] = count = sum(number for _, number in top)
+        for percent in PERCENTS:
+            value = None
+            if count:
+                value = finder.value_at(count_tree.nearest_rank(percent, count), top, levels)
+            stats[f"p{percent}_{name}"] = value if value is None or scale == 1 else value / scale
+    return stats
