@@ -32,18 +32,6 @@ class Cohort:
         periods that make up its filing days."""
         return rows_of(self.unit_id, cover(self.filed_from, self.filed_to))
 
-    def where(self) -> tuple[str, list[Any]]:
-        """The cohort among single complaints (``filed_at``, ``unit_id``)."""
-        sql = "filed_at >= ? AND filed_at < ?"
-        params: list[Any] = [
-            micros(start_of_day(self.filed_from)),
-            micros(start_of_day(self.filed_to)),
-        ]
-        if self.unit_id is not None:
-            sql += " AND unit_id = ?"
-            params.append(self.unit_id)
-        return sql, params
-
 
 def ratio(numerator: float, denominator: float) -> float | None:
     return numerator / denominator if denominator else None
@@ -77,12 +65,19 @@ def summary(store: ViewStore, cohort: Cohort, now: datetime) -> dict[str, Any]:
 
 def _overdue_now(tx: ViewTransaction, cohort: Cohort, now: datetime) -> int:
     """Complaints due before today, from the counts, and those due earlier today, one by
-    one (deadlines end at midnight: these are the few a pause moved to a time of day)."""
+    one (deadlines end at midnight: these are the few a pause moved to a time of day).
+    Today's are found by their deadline alone, then sorted out here: a unit's complaints
+    are many, a day's deadlines of all units few."""
     rows_where, params = cohort.rows()
     today = local_day(micros(now))
-    where, cohort_params = cohort.where()
     due_today = tx.query(
-        f"SELECT COUNT(*) FROM complaints_view WHERE {where} AND next_due > ? AND next_due <= ?",
-        [*cohort_params, overdue.start_of_day_micros(today), micros(now)],
-    )[0][0]
-    return overdue.due_before(tx, rows_where, params, today) + int(due_today)
+        "SELECT filed_at, unit_id FROM complaints_view WHERE next_due > ? AND next_due <= ?",
+        [overdue.start_of_day_micros(today), micros(now)],
+    )
+    start, end = (micros(start_of_day(day)) for day in (cohort.filed_from, cohort.filed_to))
+    in_cohort = sum(
+        1
+        for filed_at, unit_id in due_today
+        if start <= filed_at < end and cohort.unit_id in (None, unit_id)
+    )
+    return overdue.due_before(tx, rows_where, params, today) + in_cohort
