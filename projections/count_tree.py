@@ -32,13 +32,15 @@ def ddl(table: str, key_columns: str, primary_key: str) -> str:
     )
 
 
-def add(pending: Pending, key: Key, value: int, levels: int, delta: int) -> None:
-    """Count ``value`` ``delta`` times (negative: uncount it) in the tree of ``key``."""
-    scale = 1
-    for level in range(1, levels + 1):
-        counts = pending.setdefault((*key, level, value // (scale * 10)), [0] * 10)
-        counts[value // scale % 10] += delta
-        scale *= 10
+def add(pending: Pending, keys: Iterable[Key], value: int, levels: int, delta: int) -> None:
+    """Count ``value`` ``delta`` times (negative: uncount it) in the trees of ``keys``."""
+    places = [
+        (level, value // 10**level, value // 10 ** (level - 1) % 10)
+        for level in range(1, levels + 1)
+    ]
+    for key in keys:
+        for level, node, digit in places:
+            pending.setdefault((*key, level, node), [0] * 10)[digit] += delta
 
 
 def upsert(table: str, key_columns: Sequence[str]) -> str:

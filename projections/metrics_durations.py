@@ -19,8 +19,8 @@ from projections.store import ViewTransaction
 
 DURATIONS = {"triage": "triage", "first_response": "response", "resolution": "resolution"}
 PERCENTS = (50, 90)
-HOURS_LEVELS = 5  # top nodes cover 1,000 hours
-DAYS_LEVELS = 2  # top nodes cover 100 working days
+HOURS_LEVELS = 4  # top nodes cover 100 hours
+DAYS_LEVELS = 1  # top nodes cover 10 working days
 # (facts column, measure code in the table, levels of its trees)
 TREES = (
     ("triage_centihours", 1, HOURS_LEVELS),
@@ -68,9 +68,11 @@ def _count(
     if value is None:
         return
     code, levels = tree
-    for unit_id in unit_keys(facts["unit_id"]):
-        for period in periods_of(date.fromisoformat(facts["filed_date"])):
-            count_tree.add(pending, (code, unit_id, period), value, levels, delta)
+    periods = periods_of(date.fromisoformat(facts["filed_date"]))
+    keys = [
+        (code, unit_id, period) for unit_id in unit_keys(facts["unit_id"]) for period in periods
+    ]
+    count_tree.add(pending, keys, value, levels, delta)
 
 
 def _write(tx: ViewTransaction, pending: count_tree.Pending) -> None:

@@ -99,10 +99,11 @@ def move(tx: ViewTransaction, before: Mapping[str, Any] | None, after: Mapping[s
 
 def _add(tx: ViewTransaction, facts: Mapping[str, Any], totals: Totals) -> None:
     pending: dict[tuple[str, int], list[int]] = tx.deferred("complaint_totals", dict, _write)
+    changed = [(index, value) for index, value in enumerate(totals) if value]
     for unit_id in unit_keys(facts["unit_id"]):
         for period in periods_of(date.fromisoformat(facts["filed_date"])):
             sums = pending.setdefault((unit_id, period), [0] * len(TOTALS))
-            for index, value in enumerate(totals):
+            for index, value in changed:
                 sums[index] += value
 
 

@@ -28,7 +28,7 @@ def fill(store: ViewStore, counted: list[tuple[int, int, int]], levels: int) -> 
     with store.transaction() as tx:
         pending = tx.deferred(TABLE, dict, lambda tx, state: count_tree.write(tx, UPSERT, state))
         for part, value, delta in counted:
-            count_tree.add(pending, ("t", part), value, levels, delta)
+            count_tree.add(pending, [("t", part)], value, levels, delta)
 
 
 def values_at_every_rank(store: ViewStore, parts: list[int], levels: int) -> list[int]:
