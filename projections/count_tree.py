@@ -22,6 +22,10 @@ Key = tuple[Any, ...]
 Pending = dict[Key, list[int]]
 
 
+class ViewInconsistentError(RuntimeError):
+    """A tree's levels disagree."""
+
+
 def ddl(table: str, key_columns: str, primary_key: str) -> str:
     """The table of a tree: its key columns, then ``level``, ``node`` and ten counts."""
     counts = ", ".join(f"{digit} INTEGER NOT NULL DEFAULT 0" for digit in DIGITS)
@@ -59,10 +63,6 @@ def write(tx: ViewTransaction, sql: str, pending: Pending) -> None:
     rows = [(*key, *counts) for key, counts in sorted(pending.items())]
     if rows:
         tx.executemany(sql, rows)
-
-
-class ViewInconsistentError(RuntimeError):
-    """A tree's levels disagree."""
 
 
 def nearest_rank(percent: int, count: int) -> int:

@@ -85,15 +85,27 @@ def percentiles(tx: ViewTransaction, where: str, params: list[Any]) -> dict[str,
 
 
 def _duration(tx: ViewTransaction, prefix: str, where: str, params: list[Any]) -> dict[str, Any]:
-    stats: dict[str, Any] = {}
-    for column, name, scale in (("centihours", "hours", 100), ("days", "working_days", 1)):
-        code, levels = _TREE_OF[f"{prefix}_{column}"]
-        finder = count_tree.RankFinder(tx, TABLE, f"measure = ? AND {where}", [code, *params])
-        top = finder.top(levels)
-        stats["count"] = count = sum(number for _, number in top)
-        for percent in PERCENTS:
-            value = None
-            if count:
-                value = finder.value_at(count_tree.nearest_rank(percent, count), top, levels)
-            stats[f"p{percent}_{name}"] = value if value is None or scale == 1 else value / scale
-    return stats
+    count, hours = _ranked(tx, f"{prefix}_centihours", where, params)
+    _, days = _ranked(tx, f"{prefix}_days", where, params)
+    return {
+        "count": count,
+        **{f"p{percent}_hours": None if v is None else v / 100 for percent, v in hours.items()},
+        **{f"p{percent}_working_days": v for percent, v in days.items()},
+    }
+
+
+def _ranked(
+    tx: ViewTransaction, column: str, where: str, params: list[Any]
+) -> tuple[int, dict[int, int | None]]:
+    """How many values the trees of ``column`` hold under the chosen rows, and the value
+    at each percent's nearest rank (None when there are none)."""
+    code, levels = _TREE_OF[column]
+    finder = count_tree.RankFinder(tx, TABLE, f"measure = ? AND {where}", [code, *params])
+    top = finder.top(levels)
+    count = sum(number for _, number in top)
+    return count, {
+        percent: finder.value_at(count_tree.nearest_rank(percent, count), top, levels)
+        if count
+        else None
+        for percent in PERCENTS
+    }
