@@ -13,6 +13,7 @@ a range of day ordinals never takes in a month.
 
 from __future__ import annotations
 
+from calendar import monthrange
 from collections.abc import Sequence
 from datetime import date, timedelta
 from typing import Any
@@ -47,10 +48,10 @@ def cover(first: date, end: date) -> list[int]:
     periods: list[int] = []
     day = first
     while day < end:
-        next_month = (day.replace(day=28) + timedelta(days=4)).replace(day=1)
-        if day.day == 1 and next_month <= end:
+        last_of_month = day.replace(day=monthrange(day.year, day.month)[1])
+        if day.day == 1 and last_of_month < end:
             periods.append(month_period(day))
-            day = next_month
+            day = last_of_month + timedelta(days=1)
         else:
             periods.append(day_period(day))
             day += timedelta(days=1)

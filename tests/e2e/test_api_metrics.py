@@ -163,6 +163,18 @@ def test_a_malformed_unit_id_is_422_naming_it(ask: Ask, units: list[str], unit_i
         assert response.json()["errors"][0]["field"] == "query.unit_id"
 
 
+@pytest.mark.parametrize(
+    ("first", "end"), [("0001-01-01", "0001-02-01"), ("9999-12-01", "9999-12-31")]
+)
+def test_a_period_at_the_ends_of_the_calendar_counts_nothing(
+    ask: Ask, units: list[str], first: str, end: str
+) -> None:
+    for what in ("summary", "units", "timeseries"):
+        response = ask(what, **{"from": first, "to": end})
+        assert response.status_code == 200, (what, response.text)
+    assert ask("summary", **{"from": first, "to": end}).json()["received"] == 0
+
+
 def test_a_period_that_ends_before_it_starts_is_422(ask: Ask, units: list[str]) -> None:
     response = ask("summary", **{"from": "2026-11-02", "to": "2026-11-02"})
     assert (response.status_code, response.json()["field"]) == (422, "to")
