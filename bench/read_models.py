@@ -2,7 +2,8 @@
 while filing at a steady rate, and ``GET /v1/metrics/summary`` latency over many
 complaints. See docs/benchmarks.md.
 
-    .venv/bin/python bench/read_models.py [--store sqlite|postgres|both] [--markdown]
+    .venv/bin/python bench/read_models.py [--store sqlite|postgres|both]
+        [--parts rebuild,lag,summary] [--markdown]
 """
 
 from __future__ import annotations
@@ -39,11 +40,18 @@ from services.projection_host import open_view_store, views_file_beside
 
 TARGETS = {"rebuild events/s": 20_000, "lag p99 ms": 500, "summary p99 ms": 20}
 SUMMARY_PERIODS = (30, 91, 365)
+PARTS = ("rebuild", "lag", "summary")
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--store", choices=(*STORES, "both"), default="both")
+    parser.add_argument(
+        "--parts",
+        type=lambda text: [part for part in text.split(",") if part],
+        default=list(PARTS),
+        help="which measurements, comma-separated (default: rebuild,lag,summary)",
+    )
     parser.add_argument("--events", type=int, default=1_000_000, help="events in the rebuilt log")
     parser.add_argument("--summary-complaints", type=int, default=1_000_000)
     parser.add_argument("--summary-requests", type=int, default=300)
@@ -262,6 +270,10 @@ def verdicts(
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
+    unknown = set(args.parts) - set(PARTS)
+    if unknown:
+        print(f"Unknown parts: {', '.join(sorted(unknown))}; choose from {', '.join(PARTS)}.")
+        return 2
     stores = STORES if args.store == "both" else (args.store,)
     versions = {"SQLite": sqlite_version()}
     if "postgres" in stores:
@@ -271,9 +283,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="aduan-bench-") as temporary:
         workdir = Path(temporary)
         for store in stores:
-            rebuilds += measure_rebuilds(store, args, workdir)
-            lags.append(measure_lag(store, args, workdir))
-            summaries.append(measure_summary(store, args, workdir))
+            if "rebuild" in args.parts:
+                rebuilds += measure_rebuilds(store, args, workdir)
+            if "lag" in args.parts:
+                lags.append(measure_lag(store, args, workdir))
+            if "summary" in args.parts:
+                summaries.append(measure_summary(store, args, workdir))
     tables = [
         (rebuilds, REBUILD_HEADER),
         (lags, LAG_HEADER),

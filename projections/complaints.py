@@ -2,7 +2,8 @@
 
 The view holds no personal data: the complainant stays in the ledger's events.
 ``next_due`` is the earliest running deadline of the handling team (verify, first
-response, answer, resolution); a complaint waiting on its complainant has none.
+response, answer, resolution); a complaint waiting on its complainant has none. Beside
+it, the complaints are counted by the day it falls due (projections.overdue).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from domain.complaint import Complaint
 from domain.deadlines import active_deadlines
 from domain.sla import STAFF_DEADLINES, DeadlineKind
 from domain.values import Status
+from projections import overdue
 from projections.store import ViewTransaction
 
 NO_DEADLINE = 2**62  # sorts after every real deadline, and keeps row comparisons simple
@@ -34,7 +36,9 @@ STATUS_BY_EVENT = {
     "Withdrawn": Status.WITHDRAWN,
 }
 _DEADLINE_DDL = ", ".join(f"{column} BIGINT" for column in DEADLINE_COLUMNS.values())
-_STATE_COLUMNS = ("status", "first_responded_at", *DEADLINE_COLUMNS.values())
+_STATE_COLUMNS = (
+    "status", "first_responded_at", *DEADLINE_COLUMNS.values(), "unit_id", "filed_at", "next_due",
+)  # fmt: skip
 
 
 def micros(moment: datetime) -> int:
@@ -58,8 +62,8 @@ class _DeadlineState:
 
 class ComplaintsProjection:
     name = "complaints"
-    version = 1
-    tables: tuple[str, ...] = ("complaints_view",)
+    version = 2
+    tables: tuple[str, ...] = ("complaints_view", overdue.TABLE)
     topics: tuple[str, ...] = tuple(
         get_topic(getattr(Complaint, event_name))
         for event_name in ("Filed", *STATUS_BY_EVENT, "FeedbackGiven", "DeadlineMissed")
@@ -78,6 +82,7 @@ class ComplaintsProjection:
         "CREATE INDEX IF NOT EXISTS complaints_view_updated ON complaints_view (updated_at, id)",
         "CREATE INDEX IF NOT EXISTS complaints_view_unit ON complaints_view (unit_id, status)",
         "CREATE INDEX IF NOT EXISTS complaints_view_status ON complaints_view (status)",
+        overdue.DDL,
     )
 
     def process(self, event: Any, tx: ViewTransaction) -> None:
@@ -121,6 +126,7 @@ class ComplaintsProjection:
         columns = ", ".join(row)
         marks = ", ".join("?" for _ in row)
         tx.execute(f"INSERT INTO complaints_view ({columns}) VALUES ({marks})", list(row.values()))
+        overdue.move(tx, None, _due(row))
 
     def _update(self, event: Any, changes: dict[str, Any], tx: ViewTransaction) -> None:
         complaint_id = str(event.originator_id)
@@ -129,6 +135,7 @@ class ComplaintsProjection:
             (complaint_id,),
         )
         state = dict(zip(_STATE_COLUMNS, rows[0], strict=True))
+        before = _due(state)
         if changes.get("first_responded_at") and state["first_responded_at"] is not None:
             del changes["first_responded_at"]  # only the first response counts
         state.update(changes)
@@ -142,6 +149,7 @@ class ComplaintsProjection:
             f"UPDATE complaints_view SET {assignments} WHERE id = ?",
             [*changes.values(), complaint_id],
         )
+        overdue.move(tx, before, _due({**state, **changes}))
 
 
 def _changes_of(kind: str, event: Any) -> dict[str, Any]:
@@ -165,6 +173,13 @@ def _changes_of(kind: str, event: Any) -> dict[str, Any]:
     if kind == "Resolved":
         return {"feedback_due": micros(event.feedback_due)}
     return {}
+
+
+def _due(row: dict[str, Any]) -> overdue.Due:
+    next_due = row["next_due"]
+    return overdue.Due(
+        row["unit_id"], row["filed_at"], None if next_due >= NO_DEADLINE else next_due
+    )
 
 
 def _next_due(row: dict[str, Any]) -> int:

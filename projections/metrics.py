@@ -1,7 +1,9 @@
 """Resolution metrics facts: one row per complaint with the moments the metrics count.
 
-Durations are stored when they happen, in hours and in working days (Asia/Jakarta), so
-metric queries only aggregate. Each "first" moment is set once and never moved.
+Durations are stored when they happen, in hundredths of an hour and in working days
+(Asia/Jakarta), and counted at once in the totals and duration trees the metric queries
+read (projections.metrics_rollup, projections.metrics_durations). Each "first" moment is
+set once and never moved.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from eventsourcing.utils import get_topic
 from domain.calendar import WorkingCalendar
 from domain.complaint import Complaint
 from domain.values import ResolutionOutcome, Status
+from projections import metrics_durations as durations
 from projections import metrics_rollup as rollup
 from projections.complaints import STATUS_BY_EVENT, micros
 from projections.store import ViewTransaction
@@ -23,13 +26,14 @@ _ROW_COLUMNS = tuple(
     dict.fromkeys(
         (
             "filed_at", "verify_due", "resolution_due", "first_response_due", "routed_at",
-            *rollup.FACT_COLUMNS,
+            *rollup.FACT_COLUMNS, *durations.COLUMNS,
         )
     )
 )  # fmt: skip
 NEW_FACTS = {  # a complaint's facts before anything but its filing happened
-    "resolved_at": None, "fixed": 0, "triaged_at": None, "triage_on_time": None,
-    "responded_at": None, "response_on_time": None, "resolution_on_time": None,
+    "resolved_at": None, "resolved_date": None, "fixed": 0, "triaged_at": None,
+    "triage_on_time": None, "responded_at": None, "response_on_time": None,
+    "resolution_on_time": None, **dict.fromkeys(durations.COLUMNS),
     "reopened": 0, "feedback_count": 0, "satisfied_count": 0, "rating_sum": 0,
     "rating_count": 0,
 }  # fmt: skip
@@ -38,8 +42,8 @@ _EVENTS = ("Filed", *STATUS_BY_EVENT, "FeedbackGiven")
 
 class MetricsProjection:
     name = "metrics"
-    version = 2
-    tables: tuple[str, ...] = ("complaint_facts", "complaint_daily")
+    version = 3
+    tables: tuple[str, ...] = ("complaint_facts", *rollup.TABLES, durations.TABLE)
     topics: tuple[str, ...] = tuple(get_topic(getattr(Complaint, e)) for e in _EVENTS)
     ddl: tuple[str, ...] = (
         "CREATE TABLE IF NOT EXISTS complaint_facts ("
@@ -47,18 +51,18 @@ class MetricsProjection:
         " kind TEXT NOT NULL, maladministration TEXT, status TEXT NOT NULL,"
         " filed_at BIGINT NOT NULL, filed_date TEXT NOT NULL,"
         " verify_due BIGINT, resolution_due BIGINT, first_response_due BIGINT,"
-        " triaged_at BIGINT, triage_on_time INTEGER, triage_hours REAL, triage_days INTEGER,"
-        " routed_at BIGINT, responded_at BIGINT, response_on_time INTEGER,"
-        " response_hours REAL, response_days INTEGER,"
+        " triaged_at BIGINT, triage_on_time INTEGER, triage_centihours INTEGER,"
+        " triage_days INTEGER, routed_at BIGINT, responded_at BIGINT,"
+        " response_on_time INTEGER, response_centihours INTEGER, response_days INTEGER,"
         " resolved_at BIGINT, resolved_date TEXT, resolution_on_time INTEGER,"
-        " resolution_hours REAL,"
-        " resolution_days INTEGER, fixed INTEGER NOT NULL DEFAULT 0,"
+        " resolution_centihours INTEGER, resolution_days INTEGER,"
+        " fixed INTEGER NOT NULL DEFAULT 0,"
         " reopened INTEGER NOT NULL DEFAULT 0, feedback_count INTEGER NOT NULL DEFAULT 0,"
         " satisfied_count INTEGER NOT NULL DEFAULT 0, rating_sum INTEGER NOT NULL DEFAULT 0,"
         " rating_count INTEGER NOT NULL DEFAULT 0)",
-        "CREATE INDEX IF NOT EXISTS complaint_facts_filed ON complaint_facts (filed_at)",
         "CREATE INDEX IF NOT EXISTS complaint_facts_unit ON complaint_facts (unit_id, filed_at)",
         *rollup.DDL,
+        durations.DDL,
     )
 
     def __init__(self, calendar: WorkingCalendar) -> None:
@@ -84,7 +88,9 @@ class MetricsProjection:
                 f"UPDATE complaint_facts SET {assignments} WHERE id = ?",
                 [*changes.values(), complaint_id],
             )
-            rollup.move(tx, row, {**row, **changes})
+            after = {**row, **changes}
+            rollup.move(tx, row, after)
+            durations.move(tx, row, after)
 
     def _changes_of(self, kind: str, event: Any, row: dict[str, Any]) -> dict[str, Any]:
         if kind == "Verified":
@@ -133,7 +139,7 @@ class MetricsProjection:
         start = datetime.fromtimestamp(since / 1_000_000, tz=at.tzinfo)
         return {
             f"{prefix}_on_time": int(due is not None and micros(at) <= due),
-            f"{prefix}_hours": (at - start).total_seconds() / 3600,
+            f"{prefix}_centihours": durations.centihours(micros(at) - since),
             f"{prefix}_days": self._calendar.working_days_between(start, at),
         }
 
@@ -154,7 +160,9 @@ class MetricsProjection:
         tx.execute(
             f"INSERT INTO complaint_facts ({', '.join(row)}) VALUES ({marks})", list(row.values())
         )
-        rollup.move(tx, None, {**NEW_FACTS, **row})
+        facts = {**NEW_FACTS, **row}
+        rollup.move(tx, None, facts)
+        durations.move(tx, None, facts)
 
     def _row(self, complaint_id: str, tx: ViewTransaction) -> dict[str, Any]:
         columns = _ROW_COLUMNS

@@ -1,4 +1,6 @@
-"""Metrics broken down: per unit (ranked), over time, and the open backlog by age."""
+"""Metrics broken down: per unit (ranked), over time, and the open backlog by age.
+
+The first two read the counts per period and unit (projections.metrics_rollup)."""
 
 from __future__ import annotations
 
@@ -8,6 +10,7 @@ from typing import Any, Literal
 
 from projections.metrics_queries import Cohort, ratio
 from projections.metrics_rollup import FINISHED
+from projections.periods import ALL_UNITS, cover, day_period, periods_in
 from projections.store import ViewStore
 
 Interval = Literal["day", "week", "month"]
@@ -20,12 +23,13 @@ _OPEN = f"status NOT IN ({', '.join(repr(status) for status in FINISHED)})"
 def units(store: ViewStore, cohort: Cohort, min_sample: int) -> list[dict[str, Any]]:
     """One row per unit; units with at least ``min_sample`` complaints are ranked by
     completion rate, then resolution on time, then volume."""
-    where, params = cohort.days_where()
+    in_periods, params = periods_in(cover(cohort.filed_from, cohort.filed_to))
     rows = store.query(
         "SELECT unit_id, SUM(received), SUM(resolved), SUM(resolved_on_time),"
         " SUM(triaged), SUM(triaged_on_time), SUM(responded), SUM(responded_on_time)"
-        f" FROM complaint_daily WHERE {where} GROUP BY unit_id HAVING SUM(received) > 0",
-        params,
+        f" FROM complaint_totals WHERE {in_periods} AND unit_id <> ?"
+        " GROUP BY unit_id HAVING SUM(received) > 0",
+        [*params, ALL_UNITS],
     )
     table = [
         {
@@ -66,26 +70,27 @@ def bucket_start(day: date, interval: Interval) -> date:
 
 def timeseries(store: ViewStore, cohort: Cohort, interval: Interval) -> list[dict[str, Any]]:
     """Complaints received and first resolved in each bucket of ``[from, to)``."""
-    unit_sql, unit_params = ("AND unit_id = ?", [cohort.unit_id]) if cohort.unit_id else ("", [])
-    bounds = [cohort.filed_from.isoformat(), cohort.filed_to.isoformat()]
-    received = store.query(
-        "SELECT filed_date, COUNT(*) FROM complaint_facts"
-        f" WHERE filed_date >= ? AND filed_date < ? {unit_sql} GROUP BY filed_date",
-        [*bounds, *unit_params],
-    )
-    resolved = store.query(
-        "SELECT resolved_date, COUNT(*) FROM complaint_facts"
-        f" WHERE resolved_date >= ? AND resolved_date < ? {unit_sql} GROUP BY resolved_date",
-        [*bounds, *unit_params],
-    )
+    unit_id = cohort.unit_id or ALL_UNITS
+    days = [day_period(cohort.filed_from), day_period(cohort.filed_to)]
+    with store.transaction(write=False) as tx:
+        received = tx.query(
+            "SELECT period, received FROM complaint_totals"
+            " WHERE unit_id = ? AND period >= ? AND period < ?",
+            [unit_id, *days],
+        )
+        resolved = tx.query(
+            "SELECT resolved_day, resolved FROM complaint_resolutions"
+            " WHERE unit_id = ? AND resolved_day >= ? AND resolved_day < ?",
+            [unit_id, *days],
+        )
     counts: dict[date, Counter[str]] = {}
     day = cohort.filed_from
     while day < cohort.filed_to:
         counts.setdefault(bucket_start(day, interval), Counter())
         day += timedelta(days=1)
     for name, rows in (("received", received), ("resolved", resolved)):
-        for day_text, count in rows:
-            counts[bucket_start(date.fromisoformat(day_text), interval)][name] += count
+        for day_number, count in rows:
+            counts[bucket_start(date.fromordinal(day_number), interval)][name] += int(count)
     return [
         {"bucket": bucket, "received": tally["received"], "resolved": tally["resolved"]}
         for bucket, tally in sorted(counts.items())

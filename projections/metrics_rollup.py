@@ -1,15 +1,18 @@
-"""Daily totals of the metrics facts, per filing day (Asia/Jakarta) and current unit.
+"""Totals of the metrics facts per filing period and current unit (see projections.periods),
+and complaints first resolved per day and current unit.
 
-A summary over a year then adds a few thousand rows instead of reading every complaint.
-The metrics projection keeps it exact: whenever a complaint's facts row changes, its old
+A summary over a year then adds a few dozen rows instead of reading every complaint.
+The metrics projection keeps them exact: whenever a complaint's facts row changes, its old
 contribution leaves the totals and its new one enters (under its new unit if re-routed).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date
 from typing import Any
 
+from projections.periods import day_period, periods_of, unit_keys
 from projections.store import ViewTransaction
 
 FINISHED = ("resolved", "closed", "rejected", "withdrawn")
@@ -19,29 +22,38 @@ TOTALS = (
     "reopened", "feedback", "satisfied", "rating_sum", "rating_count",
 )  # fmt: skip
 FACT_COLUMNS = (
-    "unit_id", "filed_date", "status", "resolved_at", "fixed", "triaged_at", "triage_on_time",
-    "responded_at", "response_on_time", "resolution_on_time", "reopened", "feedback_count",
-    "satisfied_count", "rating_sum", "rating_count",
+    "unit_id", "filed_date", "status", "resolved_at", "resolved_date", "fixed", "triaged_at",
+    "triage_on_time", "responded_at", "response_on_time", "resolution_on_time", "reopened",
+    "feedback_count", "satisfied_count", "rating_sum", "rating_count",
 )  # fmt: skip
 DDL = (
-    "CREATE TABLE IF NOT EXISTS complaint_daily ("
-    " filed_date TEXT NOT NULL, unit_id TEXT NOT NULL, "
+    "CREATE TABLE IF NOT EXISTS complaint_totals ("
+    " unit_id TEXT NOT NULL, period INTEGER NOT NULL, "
     + ", ".join(f"{total} BIGINT NOT NULL DEFAULT 0" for total in TOTALS)
-    + ", PRIMARY KEY (filed_date, unit_id))",
-    "CREATE INDEX IF NOT EXISTS complaint_daily_unit ON complaint_daily (unit_id, filed_date)",
+    + ", PRIMARY KEY (unit_id, period)) WITHOUT ROWID",
+    "CREATE INDEX IF NOT EXISTS complaint_totals_period ON complaint_totals (period)",
+    "CREATE TABLE IF NOT EXISTS complaint_resolutions ("
+    " unit_id TEXT NOT NULL, resolved_day INTEGER NOT NULL, resolved BIGINT NOT NULL,"
+    " PRIMARY KEY (unit_id, resolved_day)) WITHOUT ROWID",
 )
-_ADD = (
-    f"INSERT INTO complaint_daily (filed_date, unit_id, {', '.join(TOTALS)}) "
+TABLES = ("complaint_totals", "complaint_resolutions")
+_ADD_TOTALS = (
+    f"INSERT INTO complaint_totals (unit_id, period, {', '.join(TOTALS)}) "
     f"VALUES (?, ?, {', '.join('?' for _ in TOTALS)}) "
-    "ON CONFLICT (filed_date, unit_id) DO UPDATE SET "
-    + ", ".join(f"{total} = complaint_daily.{total} + excluded.{total}" for total in TOTALS)
+    "ON CONFLICT (unit_id, period) DO UPDATE SET "
+    + ", ".join(f"{total} = complaint_totals.{total} + excluded.{total}" for total in TOTALS)
+)
+_ADD_RESOLUTIONS = (
+    "INSERT INTO complaint_resolutions (unit_id, resolved_day, resolved) VALUES (?, ?, ?) "
+    "ON CONFLICT (unit_id, resolved_day) DO UPDATE SET "
+    "resolved = complaint_resolutions.resolved + excluded.resolved"
 )
 
 Totals = tuple[int, ...]
 
 
 def contribution(facts: Mapping[str, Any]) -> Totals:
-    """What one complaint's facts row adds to its day's totals."""
+    """What one complaint's facts row adds to its periods' totals."""
     status = facts["status"]
     resolved = facts["resolved_at"] is not None
     return (
@@ -71,6 +83,7 @@ def move(tx: ViewTransaction, before: Mapping[str, Any] | None, after: Mapping[s
     new = contribution(after)
     if before is None:
         _add(tx, after, new)
+        _resolved(tx, after, 1)
         return
     old = contribution(before)
     if before["unit_id"] != after["unit_id"]:
@@ -78,19 +91,42 @@ def move(tx: ViewTransaction, before: Mapping[str, Any] | None, after: Mapping[s
         _add(tx, after, new)
     elif new != old:
         _add(tx, after, tuple(n - o for n, o in zip(new, old, strict=True)))
+    resolution = (after["unit_id"], after["resolved_date"])
+    if (before["unit_id"], before["resolved_date"]) != resolution:
+        _resolved(tx, before, -1)
+        _resolved(tx, after, 1)
 
 
 def _add(tx: ViewTransaction, facts: Mapping[str, Any], totals: Totals) -> None:
-    pending: dict[tuple[str, str], list[int]] = tx.deferred("complaint_daily", dict, _write)
-    key = (facts["filed_date"], facts["unit_id"])
-    sums = pending.setdefault(key, [0] * len(TOTALS))
-    for index, value in enumerate(totals):
-        sums[index] += value
+    pending: dict[tuple[str, int], list[int]] = tx.deferred("complaint_totals", dict, _write)
+    changed = [(index, value) for index, value in enumerate(totals) if value]
+    for unit_id in unit_keys(facts["unit_id"]):
+        for period in periods_of(date.fromisoformat(facts["filed_date"])):
+            sums = pending.setdefault((unit_id, period), [0] * len(TOTALS))
+            for index, value in changed:
+                sums[index] += value
 
 
-def _write(tx: ViewTransaction, pending: dict[tuple[str, str], list[int]]) -> None:
-    # Every day and unit touched gets its row, even if its totals netted to zero, so the
-    # rows do not depend on how events were grouped into transactions.
-    rows = [(day, unit_id, *sums) for (day, unit_id), sums in pending.items()]
+def _resolved(tx: ViewTransaction, facts: Mapping[str, Any], delta: int) -> None:
+    if facts["resolved_date"] is None:
+        return
+    pending: dict[tuple[str, int], list[int]] = tx.deferred(
+        "complaint_resolutions", dict, _write_resolutions
+    )
+    day = day_period(date.fromisoformat(facts["resolved_date"]))
+    for unit_id in unit_keys(facts["unit_id"]):
+        pending.setdefault((unit_id, day), [0])[0] += delta
+
+
+def _write(tx: ViewTransaction, pending: dict[tuple[str, int], list[int]]) -> None:
+    # Every period and unit touched gets its row, even if its totals netted to zero, so
+    # the rows do not depend on how events were grouped into transactions.
+    rows = [(*key, *sums) for key, sums in sorted(pending.items())]
     if rows:
-        tx.executemany(_ADD, rows)
+        tx.executemany(_ADD_TOTALS, rows)
+
+
+def _write_resolutions(tx: ViewTransaction, pending: dict[tuple[str, int], list[int]]) -> None:
+    rows = [(*key, *sums) for key, sums in sorted(pending.items())]
+    if rows:
+        tx.executemany(_ADD_RESOLUTIONS, rows)

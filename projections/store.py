@@ -2,7 +2,8 @@
 the event store's (one writer per file: view writes must not wait on filings, nor the reverse).
 
 SQL is written once with ``?`` placeholders and portable syntax (``ON CONFLICT`` upserts,
-row-value comparisons); the PostgreSQL store translates the placeholders. Each view's
+row-value comparisons); the PostgreSQL store translates the placeholders, and leaves out
+SQLite's ``WITHOUT ROWID`` (a table stored as its primary key's b-tree). Each view's
 tracking position is written in the same transaction as the view's rows, so a projection
 applies every event exactly once and resumes where it stopped.
 """
@@ -17,6 +18,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from psycopg import IsolationLevel
 from psycopg_pool import ConnectionPool
 
 Row = tuple[Any, ...]
@@ -72,7 +74,8 @@ class ViewTransaction(ABC):
 class ViewStore(ABC):
     @abstractmethod
     def transaction(self, write: bool = True) -> Any:
-        """A context manager giving a ViewTransaction, committed on a clean exit."""
+        """A context manager giving a ViewTransaction, committed on a clean exit. A reading
+        one (``write=False``) sees one snapshot of the views in all its statements."""
 
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
         with self.transaction(write=False) as tx:
@@ -179,13 +182,23 @@ class PostgresViewStore(ViewStore):
 
     @contextmanager
     def transaction(self, write: bool = True) -> Iterator[ViewTransaction]:
-        with self._pool.connection() as connection, connection.transaction():
-            transaction = _PostgresTransaction(connection)
-            yield transaction
-            transaction.flush_deferred()
+        with self._pool.connection() as connection:
+            # Set before BEGIN, so it costs no round trip; writers keep the default.
+            connection.isolation_level = None if write else IsolationLevel.REPEATABLE_READ
+            with connection.transaction():
+                transaction = _PostgresTransaction(connection)
+                yield transaction
+                transaction.flush_deferred()
+
+    def create_tables(self, statements: Sequence[str]) -> None:
+        super().create_tables([_without_rowid_option(statement) for statement in statements])
 
     def close(self) -> None:
         self._pool.close()
+
+
+def _without_rowid_option(ddl: str) -> str:
+    return ddl.removesuffix(" WITHOUT ROWID")
 
 
 def _pg(sql: str) -> str:

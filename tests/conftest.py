@@ -6,11 +6,9 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 from uuid import uuid4
 
-import psycopg
 import pytest
 from hypothesis import settings as hypothesis_settings
 
@@ -21,7 +19,7 @@ from projections.store import ViewStore
 from services.composition import open_notification_store
 from services.ledger import Clock, ComplaintLedger
 from tests.notify_support import HttpSink, SmtpSink, http_server, smtp_server
-from tests.support import MutableClock
+from tests.support import MutableClock, connect_or_fail, empty_every_table
 
 # In CI every run explores the same examples, so a result never depends on the draw;
 # elsewhere each run explores new ones.
@@ -31,20 +29,6 @@ hypothesis_settings.load_profile("ci" if os.environ.get("CI") else "default")
 DEFAULT_TEST_POSTGRES_URL = "postgresql://aduan:aduan@127.0.0.1:5432/aduan_test"
 
 MakeLedger = Callable[..., ComplaintLedger]
-
-
-def connect_or_fail(url: str) -> psycopg.Connection[Any]:
-    """An autocommit connection; the test fails, never skips, when the server is not there."""
-    try:
-        return psycopg.connect(url, autocommit=True, connect_timeout=5)
-    except psycopg.OperationalError as error:
-        problem = str(error).strip()
-    pytest.fail(  # outside the except block, so the report is this message alone
-        f"PostgreSQL at {url} does not answer: {problem}\n"
-        "Start it with `make test` (runs every test) or `infra/scripts/postgres.sh`, "
-        "or point ADUAN_TEST_POSTGRES_URL at a server.",
-        pytrace=False,
-    )
 
 
 @pytest.fixture(scope="session")
@@ -66,18 +50,6 @@ def postgres_session_url(postgres_url: str) -> Iterator[str]:
     finally:
         with connect_or_fail(postgres_url) as connection:
             connection.execute(f"DROP DATABASE IF EXISTS {database} WITH (FORCE)")
-
-
-def empty_every_table(url: str) -> None:
-    """Back to a fresh store, faster than a new database (which costs 0.1-0.3 s of WAL)."""
-    with connect_or_fail(url) as connection:
-        connection.execute("SET lock_timeout = '5s'")  # a lingering lock fails, never hangs
-        rows = connection.execute(
-            "SELECT quote_ident(tablename) FROM pg_tables WHERE schemaname = 'public'"
-        ).fetchall()
-        if rows:
-            tables = ", ".join(table for (table,) in rows)
-            connection.execute(f"TRUNCATE {tables} RESTART IDENTITY")
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])

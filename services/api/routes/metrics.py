@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
 from domain.errors import ForbiddenError, RuleViolationError
+from domain.unit import UNIT_ID_PATTERN
 from domain.values import UNIT_SCOPED_ROLES
 from projections.metrics_breakdowns import Interval, aging, timeseries, units
 from projections.metrics_queries import Cohort, summary
@@ -17,6 +18,7 @@ from services.principals import Staff
 
 router = APIRouter(prefix="/v1/metrics", tags=["metrics"])
 MAX_PERIOD = timedelta(days=3660)
+UnitId = Annotated[str | None, Query(max_length=63, pattern=UNIT_ID_PATTERN.pattern)]
 
 
 class DurationOut(BaseModel):
@@ -62,8 +64,11 @@ only those whose **currently responsible** unit is `unit_id`.
   resolved, the share first resolved by the resolution deadline.
 * `overdue_now`: complaints of the cohort whose earliest running team deadline (verify,
   first response, answer, resolution) has passed at query time.
-* `durations`: p50 and p90 (nearest rank) of filing → first triage, routing → first
-  response, filing → first resolution; in hours and in whole working days.
+* `durations`: p50 and p90 (nearest rank: the smallest value at least p % of the
+  durations do not exceed) of filing → first triage, routing → first response, filing →
+  first resolution, with `count` the durations there are. In hours, each duration
+  rounded to the nearest hundredth of an hour (36 seconds; halves up) before ranking,
+  and in whole working days (Asia/Jakarta) after the starting day.
 * `reopen_rate` = complaints reopened at least once / resolved; `satisfied_rate` =
   satisfied feedback / feedback given; `average_rating` over rated feedback (1-5).
 * A rate whose denominator is 0 is `null`.
@@ -106,7 +111,7 @@ def get_summary(
     projections: Projections,
     filed_from: Annotated[date, Query(alias="from")],
     filed_to: Annotated[date, Query(alias="to")],
-    unit_id: Annotated[str | None, Query(max_length=63)] = None,
+    unit_id: UnitId = None,
 ) -> dict[str, Any]:
     cohort = cohort_for(staff, filed_from, filed_to, unit_id)
     return summary(projections.store, cohort, ledger.clock())
@@ -172,7 +177,7 @@ def get_timeseries(
     filed_from: Annotated[date, Query(alias="from")],
     filed_to: Annotated[date, Query(alias="to")],
     interval: Interval = "day",
-    unit_id: Annotated[str | None, Query(max_length=63)] = None,
+    unit_id: UnitId = None,
 ) -> list[dict[str, Any]]:
     return timeseries(projections.store, cohort_for(staff, filed_from, filed_to, unit_id), interval)
 
@@ -189,7 +194,7 @@ def get_aging(
     staff: StaffMember,
     ledger: Ledger,
     projections: Projections,
-    unit_id: Annotated[str | None, Query(max_length=63)] = None,
+    unit_id: UnitId = None,
 ) -> dict[str, Any]:
     scoped_unit = unit_scope(staff, unit_id)
     return aging(projections.store, scoped_unit, ledger.clock())

@@ -1,0 +1,111 @@
+"""The metrics' durations, counted so that their percentiles over any cohort are exact and
+read a bounded number of rows: filing → first triage, routing → first response, filing →
+first resolution, each in hundredths of an hour and in whole working days.
+
+Each complaint's durations are counted in count trees (projections.count_tree) under its
+filing day and month and under its unit and all units (projections.periods), in the same
+transaction as its facts row; a re-routed complaint's counts move to its new unit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+from projections import count_tree
+from projections.periods import periods_of, unit_keys
+from projections.store import ViewTransaction
+
+DURATIONS = {"triage": "triage", "first_response": "response", "resolution": "resolution"}
+PERCENTS = (50, 90)
+HOURS_LEVELS = 4  # top nodes cover 100 hours
+DAYS_LEVELS = 1  # top nodes cover 10 working days
+# (facts column, measure code in the table, levels of its trees)
+TREES = (
+    ("triage_centihours", 1, HOURS_LEVELS),
+    ("triage_days", 2, DAYS_LEVELS),
+    ("response_centihours", 3, HOURS_LEVELS),
+    ("response_days", 4, DAYS_LEVELS),
+    ("resolution_centihours", 5, HOURS_LEVELS),
+    ("resolution_days", 6, DAYS_LEVELS),
+)
+COLUMNS = tuple(column for column, _, _ in TREES)
+TABLE = "complaint_durations"
+DDL = count_tree.ddl(
+    TABLE,
+    "measure SMALLINT NOT NULL, unit_id TEXT NOT NULL, period INTEGER NOT NULL",
+    "measure, unit_id, period",
+)
+_UPSERT = count_tree.upsert(TABLE, ("measure", "unit_id", "period"))
+_TREE_OF = {column: (code, levels) for column, code, levels in TREES}
+_MICROS_PER_CENTIHOUR = 36_000_000
+
+
+def centihours(duration_micros: int) -> int:
+    """A duration in hundredths of an hour, to the nearest, halves up."""
+    return (duration_micros + _MICROS_PER_CENTIHOUR // 2) // _MICROS_PER_CENTIHOUR
+
+
+def move(tx: ViewTransaction, before: Mapping[str, Any] | None, after: Mapping[str, Any]) -> None:
+    """Account for a facts row going from ``before`` (None: a new complaint) to ``after``."""
+    pending: count_tree.Pending = tx.deferred(TABLE, dict, _write)
+    for column, code, levels in TREES:
+        if before is not None:
+            if (before["unit_id"], before[column]) == (after["unit_id"], after[column]):
+                continue
+            _count(pending, (code, levels), before, before[column], -1)
+        _count(pending, (code, levels), after, after[column], 1)
+
+
+def _count(
+    pending: count_tree.Pending,
+    tree: tuple[int, int],
+    facts: Mapping[str, Any],
+    value: int | None,
+    delta: int,
+) -> None:
+    if value is None:
+        return
+    code, levels = tree
+    periods = periods_of(date.fromisoformat(facts["filed_date"]))
+    keys = [
+        (code, unit_id, period) for unit_id in unit_keys(facts["unit_id"]) for period in periods
+    ]
+    count_tree.add(pending, keys, value, levels, delta)
+
+
+def _write(tx: ViewTransaction, pending: count_tree.Pending) -> None:
+    count_tree.write(tx, _UPSERT, pending)
+
+
+def percentiles(tx: ViewTransaction, where: str, params: list[Any]) -> dict[str, Any]:
+    """p50 and p90 (nearest rank) of every duration over the rows ``where`` chooses."""
+    return {name: _duration(tx, prefix, where, params) for name, prefix in DURATIONS.items()}
+
+
+def _duration(tx: ViewTransaction, prefix: str, where: str, params: list[Any]) -> dict[str, Any]:
+    count, hours = _ranked(tx, f"{prefix}_centihours", where, params)
+    _, days = _ranked(tx, f"{prefix}_days", where, params)
+    return {
+        "count": count,
+        **{f"p{percent}_hours": None if v is None else v / 100 for percent, v in hours.items()},
+        **{f"p{percent}_working_days": v for percent, v in days.items()},
+    }
+
+
+def _ranked(
+    tx: ViewTransaction, column: str, where: str, params: list[Any]
+) -> tuple[int, dict[int, int | None]]:
+    """How many values the trees of ``column`` hold under the chosen rows, and the value
+    at each percent's nearest rank (None when there are none)."""
+    code, levels = _TREE_OF[column]
+    finder = count_tree.RankFinder(tx, TABLE, f"measure = ? AND {where}", [code, *params])
+    top = finder.top(levels)
+    count = sum(number for _, number in top)
+    return count, {
+        percent: finder.value_at(count_tree.nearest_rank(percent, count), top, levels)
+        if count
+        else None
+        for percent in PERCENTS
+    }

@@ -1,0 +1,79 @@
+"""Complaints with a running team deadline, counted by the day it falls due, per filing
+period and current unit (projections.periods). The complaints projection keeps the counts
+beside each complaint's ``next_due``, in the same transaction.
+
+``overdue_now`` at a moment is then the counts of the days before today plus, counted
+one by one, the complaints due earlier today: deadlines end at midnight, so today's are
+only those a pause for information moved to a time of day.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, NamedTuple
+
+from projections.periods import DAY_MICROS, JAKARTA_OFFSET_MICROS, local_day, periods_of, unit_keys
+from projections.store import ViewTransaction
+
+TABLE = "complaint_due_days"
+DDL = (
+    f"CREATE TABLE IF NOT EXISTS {TABLE} ("
+    " unit_id TEXT NOT NULL, period INTEGER NOT NULL, due_day INTEGER NOT NULL,"
+    " complaints BIGINT NOT NULL, PRIMARY KEY (unit_id, period, due_day)) WITHOUT ROWID"
+)
+_ADD = (
+    f"INSERT INTO {TABLE} (unit_id, period, due_day, complaints) VALUES (?, ?, ?, ?) "
+    f"ON CONFLICT (unit_id, period, due_day) DO UPDATE SET "
+    f"complaints = {TABLE}.complaints + excluded.complaints"
+)
+_EPOCH_DAY = local_day(0)
+
+
+class Due(NamedTuple):
+    """What decides where a complaint is counted: ``next_due`` None when no team deadline
+    runs (it is then not counted)."""
+
+    unit_id: str
+    filed_at: int
+    next_due: int | None
+
+
+def due_day(next_due: int) -> int:
+    """The day a deadline closes (its Jakarta date ordinal): one ending at midnight
+    belongs to the day before it."""
+    return local_day(next_due - 1)
+
+
+def start_of_day_micros(day: int) -> int:
+    return (day - _EPOCH_DAY) * DAY_MICROS - JAKARTA_OFFSET_MICROS
+
+
+def move(tx: ViewTransaction, before: Due | None, after: Due) -> None:
+    if before == after:
+        return
+    pending: dict[tuple[str, int, int], int] = tx.deferred(TABLE, dict, _write)
+    for due, delta in ((before, -1), (after, 1)):
+        if due is None or due.next_due is None:
+            continue
+        day = due_day(due.next_due)
+        for unit_id in unit_keys(due.unit_id):
+            for period in periods_of(date.fromordinal(local_day(due.filed_at))):
+                key = (unit_id, period, day)
+                pending[key] = pending.get(key, 0) + delta
+
+
+def _write(tx: ViewTransaction, pending: dict[tuple[str, int, int], int]) -> None:
+    # Every key touched gets its row, even at zero, so that the rows do not depend on
+    # how events were grouped into transactions.
+    rows = [(*key, count) for key, count in sorted(pending.items())]
+    if rows:
+        tx.executemany(_ADD, rows)
+
+
+def due_before(tx: ViewTransaction, rows_where: str, params: list[Any], day: int) -> int:
+    """Complaints of the chosen rows whose team deadline closed before ``day``."""
+    total = tx.query(
+        f"SELECT SUM(complaints) FROM {TABLE} WHERE {rows_where} AND due_day < ?",
+        [*params, day],
+    )[0][0]
+    return int(total or 0)

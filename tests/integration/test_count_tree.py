@@ -1,0 +1,93 @@
+"""Count trees: the value at every rank equals the sorted values', on both stores."""
+
+from __future__ import annotations
+
+import random
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from infra.event_store import sqlite_path
+from projections import count_tree
+from projections.store import SQLiteViewStore, ViewStore
+from services.projection_host import open_view_store
+
+TABLE = "tree_test"
+KEY_COLUMNS = ("name", "part")
+DDL = count_tree.ddl(TABLE, "name TEXT NOT NULL, part INTEGER NOT NULL", "name, part")
+UPSERT = count_tree.upsert(TABLE, KEY_COLUMNS)
+
+
+def fill(store: ViewStore, counted: list[tuple[int, int, int]], levels: int) -> None:
+    """Count each (part, value, delta) in the tree of ``("t", part)``."""
+    store.create_tables([DDL])
+    with store.transaction() as tx:
+        pending = tx.deferred(TABLE, dict, lambda tx, state: count_tree.write(tx, UPSERT, state))
+        for part, value, delta in counted:
+            count_tree.add(pending, [("t", part)], value, levels, delta)
+
+
+def values_at_every_rank(store: ViewStore, parts: list[int], levels: int) -> list[int]:
+    marks = ", ".join("?" for _ in parts)
+    with store.transaction(write=False) as tx:
+        finder = count_tree.RankFinder(tx, TABLE, f"name = ? AND part IN ({marks})", ["t", *parts])
+        top = finder.top(levels)
+        total = sum(count for _, count in top)
+        return [finder.value_at(rank, top, levels) for rank in range(1, total + 1)]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    values=st.lists(
+        st.tuples(st.integers(0, 3), st.one_of(st.integers(0, 120), st.integers(0, 10**7))),
+        max_size=60,
+    ),
+    uncounted=st.sets(st.integers(0, 59)),
+    levels=st.integers(1, 5),
+    parts=st.sets(st.integers(0, 3), min_size=1),
+)
+def test_the_value_at_each_rank_is_the_sorted_values_one(
+    values: list[tuple[int, int]], uncounted: set[int], levels: int, parts: set[int]
+) -> None:
+    """Values are counted, some of them uncounted again, then read over some parts."""
+    counted = [(part, value, 1) for part, value in values]
+    counted += [(*values[index], -1) for index in sorted(uncounted) if index < len(values)]
+    kept = [value for index, (part, value) in enumerate(values) if index not in uncounted]
+    in_parts = sorted(
+        value for index, (part, value) in enumerate(values)
+        if index not in uncounted and part in parts
+    )  # fmt: skip
+    with tempfile.TemporaryDirectory() as directory:
+        store = SQLiteViewStore(Path(directory) / "views.db")
+        try:
+            fill(store, counted, levels)
+            assert values_at_every_rank(store, sorted(parts), levels) == in_parts
+            assert values_at_every_rank(store, [0, 1, 2, 3], levels) == sorted(kept)
+        finally:
+            store.close()
+
+
+@pytest.fixture
+def store(store_url: str) -> Iterator[ViewStore]:
+    view_store = open_view_store(sqlite_path(store_url), store_url)
+    yield view_store
+    view_store.close()
+
+
+def test_ranks_over_a_thousand_values_in_three_parts(store: ViewStore) -> None:
+    rng = random.Random(7)
+    values = [(rng.randrange(3), int(rng.paretovariate(1.2) * 1000)) for _ in range(1000)]
+    fill(store, [(part, value, 1) for part, value in values], levels=5)
+    assert values_at_every_rank(store, [0, 2], 5) == sorted(v for p, v in values if p != 1)
+
+
+@pytest.mark.parametrize(("percent", "count", "rank"), [(50, 1, 1), (50, 4, 2), (50, 5, 3),
+                         (90, 10, 9), (90, 11, 10), (90, 30, 27), (90, 1, 1)])  # fmt: skip
+def test_nearest_rank_is_the_smallest_rank_holding_the_percent(
+    percent: int, count: int, rank: int
+) -> None:
+    assert count_tree.nearest_rank(percent, count) == rank
