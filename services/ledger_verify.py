@@ -5,17 +5,19 @@ or moved."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from infra.transparency.event_rows import EventRow, EventRows, leaf_input
-from infra.transparency.merkle import append_leaves, frontier_root, leaf_hash
+from infra.transparency.event_rows import EventRow, EventRows, leaf_hashes
+from infra.transparency.merkle import append_leaves, frontier_root
 from infra.transparency.note import NoteError, NoteVerifier, open_checkpoint
-from infra.transparency.tree_store import StoredCheckpoint, TreeStore
+from infra.transparency.overlap import read_ahead
+from infra.transparency.tree_store import Leaf, StoredCheckpoint, TreeNode, TreeStore
 from services.ledger_diagnosis import Problem, diagnose
 
 Progress = Callable[[int, int], None]
-BATCH = 5000
+BATCH = 10_000
+_Batch = tuple[int, list[EventRow], list[Leaf], set[TreeNode]]
 
 
 @dataclass(frozen=True)
@@ -35,12 +37,10 @@ class LedgerVerifier:
         checkpoints = {checkpoint.tree_size: checkpoint for checkpoint in self.store.checkpoints()}
         frontier: dict[int, bytes] = {}
         done, position, checked = 0, 0, 0
-        while done < size:
-            end = min(done + BATCH, size)
-            rows = self.rows.after(position, end - done)
-            hashes = [leaf_hash(leaf_input(row)) for row in rows]
-            problem = self._leaves(done, end, rows, hashes)
-            stored = self.store.nodes_above(done, end) if problem is None else {}
+        for batch in read_ahead(self._batches(size), self.store.separate_server):
+            end, rows, tree_leaves, stored = batch
+            hashes = leaf_hashes(rows)
+            problem = self._leaves(done, end, rows, hashes, tree_leaves)
             cuts = sorted({end, *(s for s in checkpoints if done < s < end)})
             for start, cut in zip([done, *cuts[:-1]], cuts, strict=True):
                 if problem is None:
@@ -63,10 +63,27 @@ class LedgerVerifier:
             return Report(done, checked, 0, problem)
         return Report(done, checked, self.rows.count_after(position), None)
 
+    def _batches(self, size: int) -> Iterator[_Batch]:
+        """The tree's leaves ``[0, size)``, a batch at a time: its end, the store's rows
+        there (as many), the stored leaves and the stored nodes above them."""
+        done, position = 0, 0
+        while done < size:
+            end = min(done + BATCH, size)
+            rows = self.rows.after(position, end - done)
+            yield end, rows, self.store.leaves_between(done, end), self.store.nodes_above(done, end)
+            done, position = end, rows[-1][0] if rows else position
+
     def _leaves(
-        self, first: int, end: int, rows: list[EventRow], hashes: list[bytes]
+        self,
+        first: int,
+        end: int,
+        rows: list[EventRow],
+        hashes: list[bytes],
+        tree_leaves: list[Leaf],
     ) -> Problem | None:
-        tree_leaves = self.store.leaves_between(first, end)
+        positions = [row[0] for row in rows]
+        if tree_leaves == list(zip(range(first, end), positions, hashes, strict=False)):
+            return None  # the whole batch at once; else find the first that differs
         for offset in range(end - first):
             if offset >= len(tree_leaves) or tree_leaves[offset][0] != first + offset:
                 missing = f"leaf {first + offset} is missing from the stored tree"
@@ -85,10 +102,14 @@ class LedgerVerifier:
         first: int,
         frontier: dict[int, bytes],
         hashes: list[bytes],
-        stored: dict[tuple[int, int], bytes],
+        stored: set[TreeNode],
     ) -> Problem | None:
-        for level, index, digest in append_leaves(first, frontier, hashes):
-            found = stored.get((level, index))
+        created = append_leaves(first, frontier, hashes)
+        if stored.issuperset(created):
+            return None  # all at once; else find the first that differs
+        hashes_stored = {(level, index): digest for level, index, digest in stored}
+        for level, index, digest in created:
+            found = hashes_stored.get((level, index))
             if found != digest:
                 return Problem("tree", index << level, None,
                                f"the stored tree's node at level {level}, index {index} "

@@ -13,17 +13,21 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from itertools import count, repeat
 from typing import Any
 
+import orjson
 from eventsourcing.persistence import ApplicationRecorder
 from eventsourcing.postgres import PostgresApplicationRecorder
-from eventsourcing.sqlite import SQLiteApplicationRecorder
-from psycopg.rows import tuple_row
 
-from infra.transparency.merkle import Node
+from infra.transparency.merkle import Node, NodeRun
+from infra.transparency.plain_sql import fetch, supported
 
 Leaf = tuple[int, int, bytes]  # (leaf index, notification id, leaf hash)
 TreeNode = tuple[int, int, bytes]  # (level, index, hash)
+# Rows of one table written at once: (the first leaf's index, their notification ids, leaf
+# hashes) or (the level, node indexes, hashes).
+Run = tuple[int, list[int], list[bytes]]
 
 _TABLES = (
     "CREATE TABLE IF NOT EXISTS ledger_leaves (leaf_index {integer} PRIMARY KEY, "
@@ -34,6 +38,7 @@ _TABLES = (
     "root_hash {blob} NOT NULL, created_at TEXT NOT NULL, note TEXT NOT NULL)",
 )
 _CHECKPOINT_COLUMNS = "tree_size, root_hash, created_at, note"
+_COUNTS_UP = {"ledger_leaves": True, "ledger_nodes": False}  # the first column of a run
 NODES_A_QUERY = 200  # SQLite parses a chain of ORs as a tree of this depth
 
 
@@ -47,16 +52,13 @@ class StoredCheckpoint:
 
 class TreeStore:
     def __init__(self, recorder: ApplicationRecorder) -> None:
-        if isinstance(recorder, SQLiteApplicationRecorder):
-            self._store: SQLiteApplicationRecorder | PostgresApplicationRecorder = recorder
-            # INTEGER PRIMARY KEY: SQLite's rowid itself, no second index to keep.
-            self._mark, blob, without_rowid, integer = "?", "BLOB", " WITHOUT ROWID", "INTEGER"
-        elif isinstance(recorder, PostgresApplicationRecorder):
-            self._store = recorder
+        self._store = supported(recorder)
+        self._postgres = isinstance(self._store, PostgresApplicationRecorder)
+        self.separate_server = self._postgres  # the database works in processes of its own
+        if self._postgres:
             self._mark, blob, without_rowid, integer = "%s", "BYTEA", "", "BIGINT"
-        else:
-            raise TypeError(f"The ledger needs a SQLite or PostgreSQL event store, not {recorder}")
-        self._postgres = isinstance(recorder, PostgresApplicationRecorder)
+        else:  # INTEGER PRIMARY KEY: SQLite's rowid itself, no second index to keep.
+            self._mark, blob, without_rowid, integer = "?", "BLOB", " WITHOUT ROWID", "INTEGER"
         with self._store.datastore.transaction(commit=True) as cursor:
             for statement in _TABLES:
                 cursor.execute(
@@ -67,15 +69,7 @@ class TreeStore:
         return statement.replace("?", self._mark)
 
     def _rows(self, statement: str, parameters: Sequence[Any] = ()) -> list[Any]:
-        if isinstance(self._store, PostgresApplicationRecorder):
-            # One statement needs no transaction: autocommit saves two round trips.
-            with self._store.datastore.get_connection() as connection:
-                rows = connection.cursor(row_factory=tuple_row)
-                rows.execute(self._sql(statement), parameters)
-                return list(rows.fetchall())
-        with self._store.datastore.transaction(commit=False) as cursor:
-            cursor.execute(statement, parameters)
-            return [tuple(row) for row in cursor.fetchall()]
+        return fetch(self._store, self._sql(statement), parameters)
 
     def last_leaf(self) -> tuple[int, int]:
         """(tree size, notification id of its last leaf); (0, 0) before the first."""
@@ -85,29 +79,38 @@ class TreeStore:
         return (rows[0][0] + 1, rows[0][1]) if rows else (0, 0)
 
     def append(
-        self,
-        leaves: Sequence[Leaf],
-        nodes: Sequence[TreeNode],
-        checkpoints: Sequence[StoredCheckpoint],
+        self, leaves: Run, nodes: Sequence[NodeRun], checkpoints: Sequence[StoredCheckpoint]
     ) -> None:
+        node_runs = [(level, list(range(first, first + len(hashes))), hashes)
+                     for level, first, hashes in nodes]  # fmt: skip
         with self._store.datastore.transaction(commit=True) as cursor:
-            self._insert(cursor, "ledger_leaves", "leaf_index, notification_id, leaf_hash", leaves)
-            self._insert(cursor, "ledger_nodes", "level, node_index, hash", nodes)
+            self._insert(cursor, "ledger_leaves", "leaf_index, notification_id, leaf_hash",
+                         [leaves] if leaves[1] else [])  # fmt: skip
+            self._insert(cursor, "ledger_nodes", "level, node_index, hash", node_runs)
             cursor.executemany(
                 self._sql(f"INSERT INTO ledger_checkpoints ({_CHECKPOINT_COLUMNS}) "
                           "VALUES (?, ?, ?, ?)"),
                 [(c.tree_size, c.root_hash, c.created_at, c.note) for c in checkpoints],
             )  # fmt: skip
 
-    def _insert(self, cursor: Any, table: str, columns: str, rows: Sequence[Any]) -> None:
-        if not rows:
+    def _insert(self, cursor: Any, table: str, columns: str, runs: Sequence[Run]) -> None:
+        if not runs:
             return
+        counts_up = _COUNTS_UP[table]
         if self._postgres:  # COPY: several times faster than row-by-row inserts
             with cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
+                for first, keys, hashes in runs:
+                    firsts = count(first) if counts_up else repeat(first)
+                    for row in zip(firsts, keys, hashes, strict=False):
+                        copy.write_row(row)
             return
-        cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES (?, ?, ?)", rows)
+        # One statement a run: SQLite unpacks a JSON array of its keys and one blob of its
+        # hashes itself, about three times faster than an executemany of its rows.
+        first_column = "? + key" if counts_up else "?"
+        statement = (f"INSERT INTO {table} ({columns}) SELECT {first_column}, value, "
+                     "substr(?, 32 * key + 1, 32) FROM json_each(?)")  # fmt: skip
+        for first, keys, hashes in runs:
+            cursor.execute(statement, (first, b"".join(hashes), orjson.dumps(keys)))
 
     def nodes(self, wanted: Iterable[Node]) -> dict[Node, bytes]:
         """The hashes of the given complete subtrees (level 0: the leaves) that exist."""
@@ -135,19 +138,19 @@ class TreeStore:
             (start, end),
         )
 
-    def nodes_above(self, start: int, end: int) -> dict[Node, bytes]:
+    def nodes_above(self, start: int, end: int) -> set[TreeNode]:
         """Every stored node that appending leaves [start, end) makes, at once."""
         levels = range(1, end.bit_length() + 1)
         spans = [(level, start >> level, end >> level) for level in levels]
         spans = [span for span in spans if span[1] < span[2]]
         if not spans:
-            return {}
+            return set()
         where = " OR ".join(["(level = ? AND node_index >= ? AND node_index < ?)"] * len(spans))
         rows = self._rows(
             f"SELECT level, node_index, hash FROM ledger_nodes WHERE {where}",
             [value for span in spans for value in span],
         )
-        return {(level, index): bytes(digest) for level, index, digest in rows}
+        return set(rows)
 
     def leaves_of(self, notification_ids: Sequence[int]) -> dict[int, Leaf]:
         """The leaves of these notification ids that the tree holds, by notification id."""
