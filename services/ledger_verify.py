@@ -12,7 +12,7 @@ from infra.transparency.event_rows import EventRow, EventRows, leaf_hashes
 from infra.transparency.merkle import append_leaves, frontier_root
 from infra.transparency.note import NoteError, NoteVerifier, open_checkpoint
 from infra.transparency.overlap import read_ahead
-from infra.transparency.tree_store import Leaf, StoredCheckpoint, TreeNode, TreeStore
+from infra.transparency.tree_store import Leaf, StoredCheckpoint, TreeNode, TreeStore, kept
 from services.ledger_diagnosis import Problem, diagnose
 
 Progress = Callable[[int, int], None]
@@ -104,7 +104,7 @@ class LedgerVerifier:
         hashes: list[bytes],
         stored: set[TreeNode],
     ) -> Problem | None:
-        created = append_leaves(first, frontier, hashes)
+        created = [node for node in append_leaves(first, frontier, hashes) if kept(node[0])]
         if stored.issuperset(created):
             return None  # all at once; else find the first that differs
         hashes_stored = {(level, index): digest for level, index, digest in stored}

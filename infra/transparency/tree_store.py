@@ -1,7 +1,10 @@
 """The tree's tables, in the event store's own database (SQLite file or PostgreSQL):
 
 - ``ledger_leaves``: leaf index (the ordinal in log order) → notification id, leaf hash;
-- ``ledger_nodes``: the root of every complete subtree above the leaves, ``(level, index)``;
+- ``ledger_nodes``: the root of every complete subtree at every other level above the
+  leaves (2, 4, 6, ...), by ``(level, index)``. A node of a level between is one hash of
+  its two children, which are kept (leaves, at level 1): so the table holds a third as many
+  nodes as there are leaves rather than as many, and a proof reads a few more rows;
 - ``ledger_checkpoints``: every signed checkpoint (tree size, root hash, when, note text).
 
 An append writes its leaves, nodes and checkpoint in one transaction: the tree's size and
@@ -20,7 +23,7 @@ import orjson
 from eventsourcing.persistence import ApplicationRecorder
 from eventsourcing.postgres import PostgresApplicationRecorder
 
-from infra.transparency.merkle import Node, NodeRun
+from infra.transparency.merkle import Node, NodeRun, node_hash
 from infra.transparency.plain_sql import fetch, supported
 
 Leaf = tuple[int, int, bytes]  # (leaf index, notification id, leaf hash)
@@ -40,6 +43,11 @@ _TABLES = (
 _CHECKPOINT_COLUMNS = "tree_size, root_hash, created_at, note"
 _COUNTS_UP = {"ledger_leaves": True, "ledger_nodes": False}  # the first column of a run
 NODES_A_QUERY = 200  # SQLite parses a chain of ORs as a tree of this depth
+
+
+def kept(level: int) -> bool:
+    """Whether the nodes of ``level`` are stored (level 0: the leaves)."""
+    return level % 2 == 0
 
 
 @dataclass(frozen=True)
@@ -82,7 +90,7 @@ class TreeStore:
         self, leaves: Run, nodes: Sequence[NodeRun], checkpoints: Sequence[StoredCheckpoint]
     ) -> None:
         node_runs = [(level, list(range(first, first + len(hashes))), hashes)
-                     for level, first, hashes in nodes]  # fmt: skip
+                     for level, first, hashes in nodes if kept(level)]  # fmt: skip
         with self._store.datastore.transaction(commit=True) as cursor:
             self._insert(cursor, "ledger_leaves", "leaf_index, notification_id, leaf_hash",
                          [leaves] if leaves[1] else [])  # fmt: skip
@@ -114,8 +122,19 @@ class TreeStore:
 
     def nodes(self, wanted: Iterable[Node]) -> dict[Node, bytes]:
         """The hashes of the given complete subtrees (level 0: the leaves) that exist."""
+        asked = set(wanted)
+        between = {node for node in asked if not kept(node[0])}
+        children = {(level - 1, 2 * index + side) for level, index in between for side in (0, 1)}
+        found = self._kept_nodes((asked - between) | children)
+        for level, index in between:
+            left, right = found.get((level - 1, 2 * index)), found.get((level - 1, 2 * index + 1))
+            if left is not None and right is not None:
+                found[(level, index)] = node_hash(left, right)
+        return {node: found[node] for node in asked if node in found}
+
+    def _kept_nodes(self, wanted: set[Node]) -> dict[Node, bytes]:
         found: dict[Node, bytes] = {}
-        ordered = sorted(set(wanted))
+        ordered = sorted(wanted)
         for start in range(0, len(ordered), NODES_A_QUERY):
             chunk = ordered[start : start + NODES_A_QUERY]
             leaves = [index for level, index in chunk if level == 0]
@@ -140,7 +159,7 @@ class TreeStore:
 
     def nodes_above(self, start: int, end: int) -> set[TreeNode]:
         """Every stored node that appending leaves [start, end) makes, at once."""
-        levels = range(1, end.bit_length() + 1)
+        levels = range(2, end.bit_length() + 1, 2)
         spans = [(level, start >> level, end >> level) for level in levels]
         spans = [span for span in spans if span[1] < span[2]]
         if not spans:
