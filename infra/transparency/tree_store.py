@@ -42,7 +42,14 @@ _TABLES = (
 )
 _CHECKPOINT_COLUMNS = "tree_size, root_hash, created_at, note"
 _COUNTS_UP = {"ledger_leaves": True, "ledger_nodes": False}  # the first column of a run
-NODES_A_QUERY = 200  # SQLite parses a chain of ORs as a tree of this depth
+_NODES = ("SELECT 0, leaf_index, leaf_hash FROM ledger_leaves WHERE {leaves} UNION ALL "
+          "SELECT level, node_index, hash FROM ledger_nodes JOIN {nodes}")  # fmt: skip
+_POSTGRES_NODES = (
+    "unnest(%s::integer[], %s::bigint[]) AS wanted (l, i) ON level = l AND node_index = i"
+)
+_SQLITE_LEAVES = "leaf_index IN (SELECT value FROM json_each(?))"
+_SQLITE_NODES = ("json_each(?) AS wanted ON level = json_extract(wanted.value, '$[0]') "
+                 "AND node_index = json_extract(wanted.value, '$[1]')")  # fmt: skip
 
 
 def kept(level: int) -> bool:
@@ -133,22 +140,18 @@ class TreeStore:
         return {node: found[node] for node in asked if node in found}
 
     def _kept_nodes(self, wanted: set[Node]) -> dict[Node, bytes]:
-        found: dict[Node, bytes] = {}
-        ordered = sorted(wanted)
-        for start in range(0, len(ordered), NODES_A_QUERY):
-            chunk = ordered[start : start + NODES_A_QUERY]
-            leaves = [index for level, index in chunk if level == 0]
-            inner = [value for node in chunk if node[0] > 0 for value in node]
-            in_leaves = ", ".join("?" * len(leaves)) or "NULL"
-            in_nodes = " OR ".join(["(level = ? AND node_index = ?)"] * (len(inner) // 2))
-            statement = (
-                f"SELECT 0, leaf_index, leaf_hash FROM ledger_leaves WHERE leaf_index IN "
-                f"({in_leaves}) UNION ALL SELECT level, node_index, hash FROM ledger_nodes "
-                f"WHERE {in_nodes or 'FALSE'}"
-            )
-            rows = self._rows(statement, [*leaves, *inner])
-            found.update(((level, index), bytes(digest)) for level, index, digest in rows)
-        return found
+        """One statement whose text never changes, so it is planned once (a chain of ORs
+        took PostgreSQL longer to plan than to run)."""
+        leaves = [index for level, index in wanted if level == 0]
+        inner = [node for node in wanted if node[0] > 0]
+        if self._postgres:
+            statement = _NODES.format(leaves="leaf_index = ANY(%s)", nodes=_POSTGRES_NODES)
+            parameters: list[Any] = [leaves, [level for level, _ in inner], [i for _, i in inner]]
+        else:
+            statement = _NODES.format(leaves=_SQLITE_LEAVES, nodes=_SQLITE_NODES)
+            parameters = [orjson.dumps(leaves), orjson.dumps(inner)]
+        rows = fetch(self._store, statement, parameters)
+        return {(level, index): bytes(digest) for level, index, digest in rows}
 
     def leaves_between(self, start: int, end: int) -> list[Leaf]:
         return self._rows(
