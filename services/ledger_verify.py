@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from infra.transparency.event_rows import EventRow, EventRows, leaf_hashes
-from infra.transparency.merkle import append_leaves, frontier_root
+from infra.transparency.merkle import append_levels, frontier_root
 from infra.transparency.note import NoteError, NoteVerifier, open_checkpoint
 from infra.transparency.overlap import read_ahead
 from infra.transparency.tree_store import Leaf, StoredCheckpoint, TreeNode, TreeStore, kept
@@ -81,9 +81,13 @@ class LedgerVerifier:
         hashes: list[bytes],
         tree_leaves: list[Leaf],
     ) -> Problem | None:
-        positions = [row[0] for row in rows]
-        if tree_leaves == list(zip(range(first, end), positions, hashes, strict=False)):
-            return None  # the whole batch at once; else find the first that differs
+        if (  # the whole batch at once (column by column: no tuple a leaf to build)
+            len(tree_leaves) == len(rows) == end - first
+            and (tree_leaves[0][0], tree_leaves[-1][0]) == (first, end - 1)  # unique, ordered
+            and [leaf[1] for leaf in tree_leaves] == [row[0] for row in rows]
+            and [leaf[2] for leaf in tree_leaves] == hashes
+        ):
+            return None  # else find the first that differs
         for offset in range(end - first):
             if offset >= len(tree_leaves) or tree_leaves[offset][0] != first + offset:
                 missing = f"leaf {first + offset} is missing from the stored tree"
@@ -104,7 +108,12 @@ class LedgerVerifier:
         hashes: list[bytes],
         stored: set[TreeNode],
     ) -> Problem | None:
-        created = [node for node in append_leaves(first, frontier, hashes) if kept(node[0])]
+        created = [
+            (level, start + offset, digest)
+            for level, start, digests in append_levels(first, frontier, hashes)
+            if kept(level)
+            for offset, digest in enumerate(digests)
+        ]
         if stored.issuperset(created):
             return None  # all at once; else find the first that differs
         hashes_stored = {(level, index): digest for level, index, digest in stored}
