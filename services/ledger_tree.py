@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
-from infra.transparency.event_rows import EventRow, EventRows, leaf_hashes
+from infra.transparency.event_rows import EventRows
 from infra.transparency.merkle import NodeRun, append_levels, frontier_nodes, frontier_root, joined
 from infra.transparency.note import Checkpoint, NoteSigner
 from infra.transparency.overlap import WriteBehind, read_ahead
@@ -70,11 +70,11 @@ class TreeFollower:
         end = self.rows.last_notification_id()
         start, appended, overlap = tree.position, 0, self.store.separate_server
         with WriteBehind(overlap) as writes:
-            for batch in read_ahead(self._batches(tree.position, end), overlap):
+            for positions, hashes in read_ahead(self._batches(tree.position, end), overlap):
                 if stop is not None and stop.is_set():
                     break
-                writes.write(self.store.append, *self._grow(tree, batch))
-                appended += len(batch)
+                writes.write(self.store.append, *self._grow(tree, positions, hashes))
+                appended += len(positions)
                 if progress is not None:
                     progress(tree.position - start, end - start)
         if self._checkpoint_due(tree, ignore_count=True):
@@ -82,11 +82,15 @@ class TreeFollower:
             self.store.append((tree.size, [], []), [], [checkpoint])
         return appended
 
-    def _batches(self, position: int, end: int) -> Iterator[list[EventRow]]:
-        """The log after ``position``, a batch at a time, until a batch reaches ``end``."""
-        while position < end and (batch := self.rows.after(position, BATCH)):
-            yield batch
-            position = batch[-1][0]
+    def _batches(self, position: int, end: int) -> Iterator[tuple[list[int], list[bytes]]]:
+        """The log's positions and leaf hashes after ``position``, a batch at a time,
+        until a batch reaches ``end``."""
+        while position < end:
+            positions, hashes = self.rows.leaves_after(position, BATCH)
+            if not positions:
+                return
+            yield positions, hashes
+            position = positions[-1]
 
     def _load(self) -> _Tree:
         size, position = self.store.last_leaf()
@@ -95,17 +99,16 @@ class TreeFollower:
         return _Tree(size, position, frontier, self.store.checkpoint())
 
     def _grow(
-        self, tree: _Tree, batch: list[EventRow]
+        self, tree: _Tree, positions: list[int], hashes: list[bytes]
     ) -> tuple[Run, list[NodeRun], list[StoredCheckpoint]]:
         """``tree`` grown by the batch, and what one transaction writes of it: its leaves
         and nodes, and a checkpoint at every point in it where one is due (so a backlog
         gets one every N events)."""
         grown = _Tree(tree.size, tree.position, dict(tree.frontier), tree.last_checkpoint)
-        hashes = leaf_hashes(batch)
         nodes: list[NodeRun] = []
         checkpoints: list[StoredCheckpoint] = []
         done = 0
-        while done < len(batch):
+        while done < len(hashes):
             last_size = grown.last_checkpoint.tree_size if grown.last_checkpoint else 0
             due_in = max(1, self.policy.every_events - (grown.size - last_size))
             segment = hashes[done : done + due_in]
@@ -114,8 +117,8 @@ class TreeFollower:
             if self._checkpoint_due(grown, ignore_count=False):
                 grown.last_checkpoint = self._checkpoint(grown.size, frontier_root(grown.frontier))
                 checkpoints.append(grown.last_checkpoint)
-        leaves = (tree.size, [row[0] for row in batch], hashes)
-        grown.position = batch[-1][0]
+        leaves = (tree.size, positions, hashes)
+        grown.position = positions[-1]
         tree.size, tree.position, tree.frontier = grown.size, grown.position, grown.frontier
         tree.last_checkpoint = grown.last_checkpoint
         return leaves, joined(nodes), checkpoints

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from infra.transparency.event_rows import EventRow, EventRows, leaf_hashes
+from infra.transparency.event_rows import EventRows
 from infra.transparency.merkle import append_levels, frontier_root
 from infra.transparency.note import NoteError, NoteVerifier, open_checkpoint
 from infra.transparency.overlap import read_ahead
@@ -17,7 +17,7 @@ from services.ledger_diagnosis import Problem, diagnose
 
 Progress = Callable[[int, int], None]
 BATCH = 10_000
-_Batch = tuple[int, list[EventRow], list[Leaf], set[TreeNode]]
+_Batch = tuple[int, list[int], list[bytes], list[Leaf], set[TreeNode]]
 
 
 @dataclass(frozen=True)
@@ -38,9 +38,8 @@ class LedgerVerifier:
         frontier: dict[int, bytes] = {}
         done, position, checked = 0, 0, 0
         for batch in read_ahead(self._batches(size), self.store.separate_server):
-            end, rows, tree_leaves, stored = batch
-            hashes = leaf_hashes(rows)
-            problem = self._leaves(done, end, rows, hashes, tree_leaves)
+            end, positions, hashes, tree_leaves, stored = batch
+            problem = self._leaves(done, end, positions, hashes, tree_leaves)
             cuts = sorted({end, *(s for s in checkpoints if done < s < end)})
             for start, cut in zip([done, *cuts[:-1]], cuts, strict=True):
                 if problem is None:
@@ -52,7 +51,7 @@ class LedgerVerifier:
                     checked += 0 if problem else 1
             if problem is not None:
                 return Report(max(done, min(problem.index, end)), checked, 0, problem)
-            done, position = end, rows[-1][0]
+            done, position = end, positions[-1]
             if progress is not None:
                 progress(done, size)
         beyond = sorted(s for s in checkpoints if s > size)
@@ -64,27 +63,29 @@ class LedgerVerifier:
         return Report(done, checked, self.rows.count_after(position), None)
 
     def _batches(self, size: int) -> Iterator[_Batch]:
-        """The tree's leaves ``[0, size)``, a batch at a time: its end, the store's rows
-        there (as many), the stored leaves and the stored nodes above them."""
+        """The tree's leaves ``[0, size)``, a batch at a time: its end, the positions and
+        leaf hashes of the store's events there (as many), the stored leaves and the stored
+        nodes above them."""
         done, position = 0, 0
         while done < size:
             end = min(done + BATCH, size)
-            rows = self.rows.after(position, end - done)
-            yield end, rows, self.store.leaves_between(done, end), self.store.nodes_above(done, end)
-            done, position = end, rows[-1][0] if rows else position
+            positions, hashes = self.rows.leaves_after(position, end - done)
+            tree_leaves = self.store.leaves_between(done, end)
+            yield end, positions, hashes, tree_leaves, self.store.nodes_above(done, end)
+            done, position = end, positions[-1] if positions else position
 
     def _leaves(
         self,
         first: int,
         end: int,
-        rows: list[EventRow],
+        positions: list[int],
         hashes: list[bytes],
         tree_leaves: list[Leaf],
     ) -> Problem | None:
         if (  # the whole batch at once (column by column: no tuple a leaf to build)
-            len(tree_leaves) == len(rows) == end - first
+            len(tree_leaves) == len(positions) == end - first
             and (tree_leaves[0][0], tree_leaves[-1][0]) == (first, end - 1)  # unique, ordered
-            and [leaf[1] for leaf in tree_leaves] == [row[0] for row in rows]
+            and [leaf[1] for leaf in tree_leaves] == positions
             and [leaf[2] for leaf in tree_leaves] == hashes
         ):
             return None  # else find the first that differs
@@ -94,8 +95,8 @@ class LedgerVerifier:
                 return Problem("tree", first + offset, None, missing)
             _, notification_id, digest = tree_leaves[offset]
             if (
-                offset >= len(rows)
-                or rows[offset][0] != notification_id
+                offset >= len(positions)
+                or positions[offset] != notification_id
                 or hashes[offset] != bytes(digest)
             ):
                 return diagnose(self.rows, self.store, first + offset)

@@ -39,16 +39,22 @@ def leaf_input(row: EventRow) -> bytes:
     )
 
 
-def leaf_hashes(rows: Sequence[EventRow]) -> list[bytes]:
+def dashed(hex_id: str) -> str:
+    """A UUID as SQLite keeps it (32 hex digits) in its canonical form."""
+    return f"{hex_id[:8]}-{hex_id[8:12]}-{hex_id[12:16]}-{hex_id[16:20]}-{hex_id[20:]}"
+
+
+def leaf_hashes(rows: Sequence[EventRow], hex_ids: bool = False) -> list[bytes]:
     """``leaf_hash(leaf_input(row))`` of every row: the same bytes, without a function
-    call a row (the keys are written in sorted order)."""
+    call a row (the keys are written in sorted order); with ``hex_ids``, of the rows with
+    their originator ids dashed."""
     sha256, dumps = hashlib.sha256, orjson.dumps
     return [
         sha256(
             LEAF_PREFIX
             + dumps({
                 "notification_id": notification_id,
-                "originator_id": originator_id,
+                "originator_id": dashed(originator_id) if hex_ids else originator_id,
                 "originator_version": originator_version,
                 "state_sha256": sha256(state).hexdigest(),
                 "topic": topic,
@@ -61,7 +67,7 @@ def leaf_hashes(rows: Sequence[EventRow]) -> list[bytes]:
 class EventRows:
     def __init__(self, recorder: ApplicationRecorder) -> None:
         self._store = supported(recorder)
-        # SQLite keeps a UUID as 32 hex digits, dashed in Python (half the cost of SQL).
+        # SQLite keeps a UUID as 32 hex digits, dashed here (half the cost of doing it in SQL).
         self._hex_ids = isinstance(self._store, SQLiteApplicationRecorder)
         if isinstance(self._store, SQLiteApplicationRecorder):
             columns = "rowid, originator_id, originator_version, topic, CAST(state AS BLOB)"
@@ -80,6 +86,12 @@ class EventRows:
     def after(self, notification_id: int, limit: int) -> list[EventRow]:
         """Up to ``limit`` rows after ``notification_id``, in log order."""
         return self._events(self._after, (notification_id, limit))
+
+    def leaves_after(self, notification_id: int, limit: int) -> tuple[list[int], list[bytes]]:
+        """The log positions and leaf hashes of up to ``limit`` events after
+        ``notification_id``: all that appending and verifying need of the rows."""
+        rows = fetch(self._store, self._after, (notification_id, limit))
+        return [row[0] for row in rows], leaf_hashes(rows, self._hex_ids)
 
     def of(self, originator_id: UUID) -> list[EventRow]:
         """An aggregate's rows, oldest first."""
@@ -100,6 +112,6 @@ class EventRows:
         if not self._hex_ids:
             return rows
         return [
-            (position, f"{o[:8]}-{o[8:12]}-{o[12:16]}-{o[16:20]}-{o[20:]}", version, topic, state)
-            for position, o, version, topic, state in rows
+            (position, dashed(originator_id), version, topic, state)
+            for position, originator_id, version, topic, state in rows
         ]

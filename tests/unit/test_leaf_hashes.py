@@ -3,16 +3,19 @@ the contract's leaf input, whatever the strings hold."""
 
 from __future__ import annotations
 
+from uuid import UUID
+
 from hypothesis import given
 from hypothesis import strategies as st
 
 from infra.transparency.event_rows import EventRow, leaf_hashes, leaf_input
 from infra.transparency.merkle import leaf_hash
 
+bigints = st.integers(min_value=0, max_value=2**63 - 1)
 rows = st.tuples(
-    st.integers(min_value=0, max_value=2**63 - 1),
+    bigints,
     st.text(),  # a canonical UUID in practice; quotes, backslashes, controls, any Unicode here
-    st.integers(min_value=0, max_value=2**63 - 1),
+    bigints,
     st.text(),
     st.binary(max_size=3000),
 )
@@ -23,6 +26,16 @@ def test_batch_leaf_hashes_equal_the_hash_of_each_contract_leaf_input(
     batch: list[EventRow],
 ) -> None:
     assert leaf_hashes(batch) == [leaf_hash(leaf_input(row)) for row in batch]
+
+
+@given(st.lists(st.tuples(bigints, st.uuids(), bigints, st.text(), st.binary(max_size=100)),
+                max_size=20))  # fmt: skip
+def test_ids_as_sqlite_keeps_them_hash_as_the_canonical_uuid(
+    batch: list[tuple[int, UUID, int, str, bytes]],
+) -> None:
+    as_stored = [(n, uuid.hex, version, topic, state) for n, uuid, version, topic, state in batch]
+    canonical = [(n, str(uuid), version, topic, state) for n, uuid, version, topic, state in batch]
+    assert leaf_hashes(as_stored, hex_ids=True) == [leaf_hash(leaf_input(row)) for row in canonical]
 
 
 def test_a_leaf_input_is_compact_json_with_sorted_keys() -> None:
