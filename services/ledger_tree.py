@@ -101,27 +101,25 @@ class TreeFollower:
     def _grow(
         self, tree: _Tree, positions: list[int], hashes: list[bytes]
     ) -> tuple[Run, list[NodeRun], list[StoredCheckpoint]]:
-        """``tree`` grown by the batch, and what one transaction writes of it: its leaves
-        and nodes, and a checkpoint at every point in it where one is due (so a backlog
-        gets one every N events)."""
-        grown = _Tree(tree.size, tree.position, dict(tree.frontier), tree.last_checkpoint)
+        """Grow ``tree`` by the batch, and return what one transaction writes of it: its
+        leaves and nodes, and a checkpoint at every point in it where one is due (so a
+        backlog gets one every N events). Should the write fail, ``catch_up`` fails with
+        it, and the next pass reads the tree back from the store."""
+        first = tree.size
         nodes: list[NodeRun] = []
         checkpoints: list[StoredCheckpoint] = []
         done = 0
         while done < len(hashes):
-            last_size = grown.last_checkpoint.tree_size if grown.last_checkpoint else 0
-            due_in = max(1, self.policy.every_events - (grown.size - last_size))
+            last_size = tree.last_checkpoint.tree_size if tree.last_checkpoint else 0
+            due_in = max(1, self.policy.every_events - (tree.size - last_size))
             segment = hashes[done : done + due_in]
-            nodes += append_levels(grown.size, grown.frontier, segment)
-            grown.size, done = grown.size + len(segment), done + len(segment)
-            if self._checkpoint_due(grown, ignore_count=False):
-                grown.last_checkpoint = self._checkpoint(grown.size, frontier_root(grown.frontier))
-                checkpoints.append(grown.last_checkpoint)
-        leaves = (tree.size, positions, hashes)
-        grown.position = positions[-1]
-        tree.size, tree.position, tree.frontier = grown.size, grown.position, grown.frontier
-        tree.last_checkpoint = grown.last_checkpoint
-        return leaves, joined(nodes), checkpoints
+            nodes += append_levels(tree.size, tree.frontier, segment)
+            tree.size, done = tree.size + len(segment), done + len(segment)
+            if self._checkpoint_due(tree, ignore_count=False):
+                tree.last_checkpoint = self._checkpoint(tree.size, frontier_root(tree.frontier))
+                checkpoints.append(tree.last_checkpoint)
+        tree.position = positions[-1]
+        return (first, positions, hashes), joined(nodes), checkpoints
 
     def _checkpoint_due(self, tree: _Tree, ignore_count: bool) -> bool:
         last = tree.last_checkpoint

@@ -41,7 +41,8 @@ _TABLES = (
     "root_hash {blob} NOT NULL, created_at TEXT NOT NULL, note TEXT NOT NULL)",
 )
 _CHECKPOINT_COLUMNS = "tree_size, root_hash, created_at, note"
-_COUNTS_UP = {"ledger_leaves": True, "ledger_nodes": False}  # the first column of a run
+# A run's first number: the first leaf's index, one more a row; or the level, for every row.
+_COUNTS_UP = {"ledger_leaves": True, "ledger_nodes": False}
 _NODES = ("SELECT 0, leaf_index, leaf_hash FROM ledger_leaves WHERE {leaves} UNION ALL "
           "SELECT level, node_index, hash FROM ledger_nodes JOIN {nodes}")  # fmt: skip
 _POSTGRES_NODES = (
@@ -120,7 +121,7 @@ class TreeStore:
                         copy.write_row(row)
             return
         # One statement a run: SQLite unpacks a JSON array of its keys and one blob of its
-        # hashes itself, about three times faster than an executemany of its rows.
+        # hashes itself, two to three times faster than an executemany of its rows.
         first_column = "? + key" if counts_up else "?"
         statement = (f"INSERT INTO {table} ({columns}) SELECT {first_column}, value, "
                      "substr(?, 32 * key + 1, 32) FROM json_each(?)")  # fmt: skip
