@@ -6,22 +6,29 @@ on SQLite built once and cached) is put in a fresh store; the follower then appe
 whole backlog as ``aduan ledger follow --once`` does (a signed checkpoint every 1,000
 events), the verifier checks it as ``aduan ledger verify`` does, and inclusion proofs for
 random leaves against the latest checkpoint are asked for one at a time, as
-``GET /v1/ledger/proof/inclusion`` asks for them. See docs/benchmarks.md.
+``GET /v1/ledger/proof/inclusion`` asks for them. With ``--repeat N`` the tree is built
+and verified N times over the same log (a fresh copy of the SQLite file, the tree's tables
+dropped on PostgreSQL) and the median of the runs is given with them. See
+docs/benchmarks.md.
 
-    .venv/bin/python bench/ledger.py [--store sqlite|postgres|both] [--events 1000000] [--markdown]
+    .venv/bin/python bench/ledger.py [--store sqlite|postgres|both] [--events 1000000]
+                                     [--repeat 3] [--markdown]
 """
 
 from __future__ import annotations
 
 import argparse
 import random
+import statistics
 import sys
 import tempfile
 import time
 from collections.abc import Sequence
+from dataclasses import dataclass, fields
 from pathlib import Path
 
 import psutil
+import psycopg
 from live_lag import percentiles
 from machine import REPOSITORY, describe_machine
 from projection_log import build_log, cached_sqlite_log, copy_sqlite_store, say
@@ -40,9 +47,42 @@ from services.composition import (
 
 TARGET_EVENTS_PER_SECOND = 100_000
 HEADER = (
-    "store", "events", "append s", "append events/s", "append CPU µs/event", "verify s",
-    "verify events/s", "proofs", "proof p50 ms", "proof p99 ms", "proof max ms",
+    "store", "run", "load (1 min)", "events", "append s", "append events/s",
+    "append CPU µs/event", "verify s", "verify events/s", "verify CPU µs/event", "proofs",
+    "proof p50 ms", "proof p99 ms", "proof max ms",
 )  # fmt: skip
+TREE_TABLES = "ledger_leaves, ledger_nodes, ledger_checkpoints"
+
+
+@dataclass(frozen=True)
+class Run:
+    load: float  # the 1-minute load average as the run started
+    events: int
+    append_seconds: float
+    append_cpu: float
+    verify_seconds: float
+    verify_cpu: float
+    proofs: int
+    proof_p50: float
+    proof_p99: float
+    proof_max: float
+
+    def row(self, store: str, name: str) -> tuple[str, ...]:
+        return (
+            store, name, f"{self.load:.2f}", f"{self.events:,}", f"{self.append_seconds:.1f}",
+            f"{self.events / self.append_seconds:,.0f}",
+            f"{1e6 * self.append_cpu / self.events:.1f}", f"{self.verify_seconds:.1f}",
+            f"{self.events / self.verify_seconds:,.0f}",
+            f"{1e6 * self.verify_cpu / self.events:.1f}", f"{self.proofs:,}",
+            f"{self.proof_p50:.2f}", f"{self.proof_p99:.2f}", f"{self.proof_max:.2f}",
+        )  # fmt: skip
+
+
+def median(runs: Sequence[Run]) -> Run:
+    """Each figure's median over the runs (the rates are of the median times); the runs
+    share their log and their number of proofs."""
+    figures = {f.name: statistics.median(getattr(run, f.name) for run in runs) for f in fields(Run)}
+    return Run(**{**figures, "events": runs[0].events, "proofs": runs[0].proofs})
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -50,38 +90,43 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--store", choices=(*STORES, "both"), default="both")
     parser.add_argument("--events", type=int, default=1_000_000, help="events in the log")
     parser.add_argument("--proofs", type=int, default=1000, help="inclusion proofs timed")
+    parser.add_argument("--repeat", type=int, default=1, help="runs over the same log")
     parser.add_argument("--cache", type=Path, default=REPOSITORY / "var" / "bench")
     parser.add_argument("--postgres-url", default=DEFAULT_POSTGRES_URL)
     parser.add_argument("--markdown", action="store_true")
     return parser.parse_args(argv)
 
 
-def measure(store: str, args: argparse.Namespace, workdir: Path) -> tuple[str, ...]:
+def measure(store: str, args: argparse.Namespace, workdir: Path) -> list[Run]:
     with fresh_store(store, workdir, args.postgres_url) as database_url:
         if store == "sqlite":
-            database_url = copy_sqlite_store(
-                cached_sqlite_log(args.cache, args.events, say), workdir
-            )
+            log = cached_sqlite_log(args.cache, args.events, say)
         else:
             build_log(database_url, args.events, say)
         print(file=sys.stderr)
-        settings = Settings(
-            database_url=database_url, ledger_signing_key_file=workdir / "ledger.key"
-        )
-        ledger = build_ledger(settings)
-        try:
-            events, append_seconds, append_cpu = _append(settings, ledger)
-            verify_seconds = _verify(settings, ledger, events)
-            latencies = _proofs(settings, ledger, args.proofs)
-        finally:
-            ledger.close()
-    stats = percentiles(latencies)
-    return (
-        store, f"{events:,}", f"{append_seconds:.1f}", f"{events / append_seconds:,.0f}",
-        f"{1e6 * append_cpu / events:.1f}", f"{verify_seconds:.1f}",
-        f"{events / verify_seconds:,.0f}", f"{len(latencies):,}", f"{stats['p50']:.2f}",
-        f"{stats['p99']:.2f}", f"{stats['max']:.2f}",
-    )  # fmt: skip
+        runs = []
+        for _ in range(args.repeat):
+            if store == "sqlite":
+                database_url = copy_sqlite_store(log, workdir)
+            else:
+                with psycopg.connect(database_url, autocommit=True) as connection:
+                    connection.execute(f"DROP TABLE IF EXISTS {TREE_TABLES}")
+            runs.append(_run(database_url, args.proofs, workdir))
+    return runs
+
+
+def _run(database_url: str, proofs: int, workdir: Path) -> Run:
+    settings = Settings(database_url=database_url, ledger_signing_key_file=workdir / "ledger.key")
+    load = psutil.getloadavg()[0]
+    ledger = build_ledger(settings)
+    try:
+        events, append_seconds, append_cpu = _append(settings, ledger)
+        verify_seconds, verify_cpu = _verify(settings, ledger, events)
+        stats = percentiles(_proofs(settings, ledger, proofs))
+    finally:
+        ledger.close()
+    return Run(load, events, append_seconds, append_cpu, verify_seconds, verify_cpu, proofs,
+               stats["p50"], stats["p99"], stats["max"])  # fmt: skip
 
 
 def _append(settings: Settings, ledger: object) -> tuple[int, float, float]:
@@ -93,15 +138,15 @@ def _append(settings: Settings, ledger: object) -> tuple[int, float, float]:
     return appended, seconds, cpu
 
 
-def _verify(settings: Settings, ledger: object, events: int) -> float:
+def _verify(settings: Settings, ledger: object, events: int) -> tuple[float, float]:
     verifier = build_verifier(settings, ledger)  # type: ignore[arg-type]
-    started = time.perf_counter()
+    cpu_before, started = _cpu_seconds(), time.perf_counter()
     report = verifier.run(lambda done, total: say(f"verifying: {done:,}/{total:,}"))
-    seconds = time.perf_counter() - started
+    seconds, cpu = time.perf_counter() - started, _cpu_seconds() - cpu_before
     print(file=sys.stderr)
     if report.problem is not None or report.leaves != events:
         raise RuntimeError(f"verify did not pass over {events:,} events: {report}")
-    return seconds
+    return seconds, cpu
 
 
 def _proofs(settings: Settings, ledger: object, count: int) -> list[float]:
@@ -136,20 +181,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     machine = describe_machine(None, versions)
     del machine["load generator"]  # none: the follower and verifier read the store
     with tempfile.TemporaryDirectory(prefix="aduan-bench-ledger-") as workdir:
-        rows = [measure(store, args, Path(workdir)) for store in stores]
-    verdicts = []
-    for row in rows:
-        for what, rate in (("append", row[3]), ("verify", row[6])):
-            met = float(rate.replace(",", "")) >= TARGET_EVENTS_PER_SECOND
-            target = f"{row[0]}: {what} ≥ {TARGET_EVENTS_PER_SECOND:,} events/s"
-            verdicts.append((target, f"{rate}/s", "met" if met else "MISSED"))
+        measured = {store: measure(store, args, Path(workdir)) for store in stores}
+    rows, verdicts = [], []
+    for store, runs in measured.items():
+        rows += [run.row(store, str(number)) for number, run in enumerate(runs, start=1)]
+        middle = median(runs)
+        if len(runs) > 1:
+            rows.append(middle.row(store, "median"))
+        for what, seconds in (("append", middle.append_seconds), ("verify", middle.verify_seconds)):
+            rate = middle.events / seconds
+            target = f"{store}: {what} ≥ {TARGET_EVENTS_PER_SECOND:,} events/s"
+            outcome = "met" if rate >= TARGET_EVENTS_PER_SECOND else "MISSED"
+            verdicts.append((target, f"{rate:,.0f}/s", outcome))
     print()
     print(text_table(rows, HEADER))
     print()
     print(text_table(verdicts, ("target", "measured", "outcome")))
     if args.markdown:
         print("\n" + markdown_table(list(machine.items()), ("", "")))
-        print(f"\nCommand: `python bench/ledger.py --store {args.store} --events {args.events}`\n")
+        command = f"python bench/ledger.py --store {args.store} --events {args.events}"
+        print(f"\nCommand: `{command} --repeat {args.repeat}`\n")
         print(markdown_table(rows, HEADER))
         print()
         print(markdown_table(verdicts, ("target", "measured", "outcome")))

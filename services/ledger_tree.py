@@ -11,19 +11,15 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
-from infra.transparency.event_rows import EventRow, EventRows, leaf_input
-from infra.transparency.merkle import (
-    append_leaves,
-    frontier_nodes,
-    frontier_root,
-    leaf_hash,
-)
+from infra.transparency.event_rows import EventRows
+from infra.transparency.merkle import NodeRun, append_levels, frontier_nodes, frontier_root, joined
 from infra.transparency.note import Checkpoint, NoteSigner
-from infra.transparency.tree_store import Leaf, StoredCheckpoint, TreeNode, TreeStore
+from infra.transparency.overlap import WriteBehind, read_ahead
+from infra.transparency.tree_store import Run, StoredCheckpoint, TreeStore
 
 log = logging.getLogger("aduan.ledger")
 Clock = Callable[[], datetime]
@@ -72,18 +68,29 @@ class TreeFollower:
         checkpoints as the policy says; returns how many were appended."""
         tree = self._load()
         end = self.rows.last_notification_id()
-        start, appended = tree.position, 0
-        while tree.position < end and not (stop is not None and stop.is_set()):
-            batch = self.rows.after(tree.position, BATCH)
-            if not batch:
-                break
-            self._append(tree, batch)
-            appended += len(batch)
-            if progress is not None:
-                progress(tree.position - start, end - start)
+        start, appended, overlap = tree.position, 0, self.store.separate_server
+        with WriteBehind(overlap) as writes:
+            for positions, hashes in read_ahead(self._batches(tree.position, end), overlap):
+                if stop is not None and stop.is_set():
+                    break
+                writes.write(self.store.append, *self._grow(tree, positions, hashes))
+                appended += len(positions)
+                if progress is not None:
+                    progress(tree.position - start, end - start)
         if self._checkpoint_due(tree, ignore_count=True):
-            self.store.append([], [], [self._checkpoint(tree.size, frontier_root(tree.frontier))])
+            checkpoint = self._checkpoint(tree.size, frontier_root(tree.frontier))
+            self.store.append((tree.size, [], []), [], [checkpoint])
         return appended
+
+    def _batches(self, position: int, end: int) -> Iterator[tuple[list[int], list[bytes]]]:
+        """The log's positions and leaf hashes after ``position``, a batch at a time,
+        until a batch reaches ``end``."""
+        while position < end:
+            positions, hashes = self.rows.leaves_after(position, BATCH)
+            if not positions:
+                return
+            yield positions, hashes
+            position = positions[-1]
 
     def _load(self) -> _Tree:
         size, position = self.store.last_leaf()
@@ -91,32 +98,28 @@ class TreeFollower:
         frontier = {level: nodes[(level, index)] for level, index in frontier_nodes(size)}
         return _Tree(size, position, frontier, self.store.checkpoint())
 
-    def _append(self, tree: _Tree, batch: list[EventRow]) -> None:
-        """One transaction: the batch's leaves and nodes, and a checkpoint at every point
-        in it where one is due (so a backlog gets one every N events)."""
-        grown = _Tree(tree.size, tree.position, dict(tree.frontier), tree.last_checkpoint)
-        leaves: list[Leaf] = []
-        nodes: list[TreeNode] = []
+    def _grow(
+        self, tree: _Tree, positions: list[int], hashes: list[bytes]
+    ) -> tuple[Run, list[NodeRun], list[StoredCheckpoint]]:
+        """Grow ``tree`` by the batch, and return what one transaction writes of it: its
+        leaves and nodes, and a checkpoint at every point in it where one is due (so a
+        backlog gets one every N events). Should the write fail, ``catch_up`` fails with
+        it, and the next pass reads the tree back from the store."""
+        first = tree.size
+        nodes: list[NodeRun] = []
         checkpoints: list[StoredCheckpoint] = []
         done = 0
-        while done < len(batch):
-            last_size = grown.last_checkpoint.tree_size if grown.last_checkpoint else 0
-            due_in = max(1, self.policy.every_events - (grown.size - last_size))
-            segment = batch[done : done + due_in]
-            hashes = [leaf_hash(leaf_input(row)) for row in segment]
-            nodes += append_leaves(grown.size, grown.frontier, hashes)
-            leaves += [
-                (grown.size + n, row[0], h)
-                for n, (row, h) in enumerate(zip(segment, hashes, strict=True))
-            ]
-            grown.size, done = grown.size + len(segment), done + len(segment)
-            if self._checkpoint_due(grown, ignore_count=False):
-                grown.last_checkpoint = self._checkpoint(grown.size, frontier_root(grown.frontier))
-                checkpoints.append(grown.last_checkpoint)
-        self.store.append(leaves, nodes, checkpoints)
-        grown.position = batch[-1][0]
-        tree.size, tree.position, tree.frontier = grown.size, grown.position, grown.frontier
-        tree.last_checkpoint = grown.last_checkpoint
+        while done < len(hashes):
+            last_size = tree.last_checkpoint.tree_size if tree.last_checkpoint else 0
+            due_in = max(1, self.policy.every_events - (tree.size - last_size))
+            segment = hashes[done : done + due_in]
+            nodes += append_levels(tree.size, tree.frontier, segment)
+            tree.size, done = tree.size + len(segment), done + len(segment)
+            if self._checkpoint_due(tree, ignore_count=False):
+                tree.last_checkpoint = self._checkpoint(tree.size, frontier_root(tree.frontier))
+                checkpoints.append(tree.last_checkpoint)
+        tree.position = positions[-1]
+        return (first, positions, hashes), joined(nodes), checkpoints
 
     def _checkpoint_due(self, tree: _Tree, ignore_count: bool) -> bool:
         last = tree.last_checkpoint

@@ -5,17 +5,19 @@ or moved."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from infra.transparency.event_rows import EventRow, EventRows, leaf_input
-from infra.transparency.merkle import append_leaves, frontier_root, leaf_hash
+from infra.transparency.event_rows import EventRows
+from infra.transparency.merkle import append_levels, frontier_root
 from infra.transparency.note import NoteError, NoteVerifier, open_checkpoint
-from infra.transparency.tree_store import StoredCheckpoint, TreeStore
+from infra.transparency.overlap import read_ahead
+from infra.transparency.tree_store import Leaf, StoredCheckpoint, TreeNode, TreeStore, kept
 from services.ledger_diagnosis import Problem, diagnose
 
 Progress = Callable[[int, int], None]
-BATCH = 5000
+BATCH = 10_000
+_Batch = tuple[int, list[int], list[bytes], list[Leaf], set[TreeNode]]
 
 
 @dataclass(frozen=True)
@@ -35,12 +37,9 @@ class LedgerVerifier:
         checkpoints = {checkpoint.tree_size: checkpoint for checkpoint in self.store.checkpoints()}
         frontier: dict[int, bytes] = {}
         done, position, checked = 0, 0, 0
-        while done < size:
-            end = min(done + BATCH, size)
-            rows = self.rows.after(position, end - done)
-            hashes = [leaf_hash(leaf_input(row)) for row in rows]
-            problem = self._leaves(done, end, rows, hashes)
-            stored = self.store.nodes_above(done, end) if problem is None else {}
+        for batch in read_ahead(self._batches(size), self.store.separate_server):
+            end, positions, hashes, tree_leaves, stored = batch
+            problem = self._leaves(done, end, positions, hashes, tree_leaves)
             cuts = sorted({end, *(s for s in checkpoints if done < s < end)})
             for start, cut in zip([done, *cuts[:-1]], cuts, strict=True):
                 if problem is None:
@@ -52,7 +51,7 @@ class LedgerVerifier:
                     checked += 0 if problem else 1
             if problem is not None:
                 return Report(max(done, min(problem.index, end)), checked, 0, problem)
-            done, position = end, rows[-1][0]
+            done, position = end, positions[-1]
             if progress is not None:
                 progress(done, size)
         beyond = sorted(s for s in checkpoints if s > size)
@@ -63,18 +62,41 @@ class LedgerVerifier:
             return Report(done, checked, 0, problem)
         return Report(done, checked, self.rows.count_after(position), None)
 
+    def _batches(self, size: int) -> Iterator[_Batch]:
+        """The tree's leaves ``[0, size)``, a batch at a time: its end, the positions and
+        leaf hashes of the store's events there (as many), the stored leaves and the stored
+        nodes above them."""
+        done, position = 0, 0
+        while done < size:
+            end = min(done + BATCH, size)
+            positions, hashes = self.rows.leaves_after(position, end - done)
+            tree_leaves = self.store.leaves_between(done, end)
+            yield end, positions, hashes, tree_leaves, self.store.nodes_above(done, end)
+            done, position = end, positions[-1] if positions else position
+
     def _leaves(
-        self, first: int, end: int, rows: list[EventRow], hashes: list[bytes]
+        self,
+        first: int,
+        end: int,
+        positions: list[int],
+        hashes: list[bytes],
+        tree_leaves: list[Leaf],
     ) -> Problem | None:
-        tree_leaves = self.store.leaves_between(first, end)
+        if (  # the whole batch at once (column by column: no tuple a leaf to build)
+            len(tree_leaves) == len(positions) == end - first
+            and (tree_leaves[0][0], tree_leaves[-1][0]) == (first, end - 1)  # unique, ordered
+            and [leaf[1] for leaf in tree_leaves] == positions
+            and [leaf[2] for leaf in tree_leaves] == hashes
+        ):
+            return None  # else find the first that differs
         for offset in range(end - first):
             if offset >= len(tree_leaves) or tree_leaves[offset][0] != first + offset:
                 missing = f"leaf {first + offset} is missing from the stored tree"
                 return Problem("tree", first + offset, None, missing)
             _, notification_id, digest = tree_leaves[offset]
             if (
-                offset >= len(rows)
-                or rows[offset][0] != notification_id
+                offset >= len(positions)
+                or positions[offset] != notification_id
                 or hashes[offset] != bytes(digest)
             ):
                 return diagnose(self.rows, self.store, first + offset)
@@ -85,10 +107,19 @@ class LedgerVerifier:
         first: int,
         frontier: dict[int, bytes],
         hashes: list[bytes],
-        stored: dict[tuple[int, int], bytes],
+        stored: set[TreeNode],
     ) -> Problem | None:
-        for level, index, digest in append_leaves(first, frontier, hashes):
-            found = stored.get((level, index))
+        created = [
+            (level, start + offset, digest)
+            for level, start, digests in append_levels(first, frontier, hashes)
+            if kept(level)
+            for offset, digest in enumerate(digests)
+        ]
+        if stored.issuperset(created):
+            return None  # all at once; else find the first that differs
+        hashes_stored = {(level, index): digest for level, index, digest in stored}
+        for level, index, digest in created:
+            found = hashes_stored.get((level, index))
             if found != digest:
                 return Problem("tree", index << level, None,
                                f"the stored tree's node at level {level}, index {index} "

@@ -119,3 +119,13 @@ def execute(
         if select:
             return [(n, str(o), v, t, s) for n, o, v, t, s in connection.execute(query)]  # type: ignore[arg-type]
     return []
+
+
+def query(store_url: str, statement: str) -> list[Any]:
+    """The rows of one SELECT on the store, read behind the ledger's back."""
+    path = sqlite_path(store_url)
+    if path is not None:
+        with closing(sqlite3.connect(path)) as connection:
+            return connection.execute(statement).fetchall()
+    with psycopg.connect(store_url) as connection:
+        return connection.execute(statement).fetchall()  # type: ignore[arg-type]

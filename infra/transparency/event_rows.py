@@ -10,23 +10,18 @@ state as stored (compressed or encrypted when the store is).
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from typing import Any
 from uuid import UUID
 
 import orjson
 from eventsourcing.persistence import ApplicationRecorder
-from eventsourcing.postgres import PostgresApplicationRecorder
 from eventsourcing.sqlite import SQLiteApplicationRecorder
-from psycopg.rows import tuple_row
+
+from infra.transparency.merkle import LEAF_PREFIX
+from infra.transparency.plain_sql import fetch, supported
 
 EventRow = tuple[int, str, int, str, bytes]
-
-# SQLite keeps a UUID as 32 hex digits: dashed here, in SQL, where it costs least.
-_SQLITE_ID = (
-    "substr(originator_id, 1, 8) || '-' || substr(originator_id, 9, 4) || '-' || "
-    "substr(originator_id, 13, 4) || '-' || substr(originator_id, 17, 4) || '-' || "
-    "substr(originator_id, 21)"
-)
 
 
 def leaf_input(row: EventRow) -> bytes:
@@ -44,20 +39,43 @@ def leaf_input(row: EventRow) -> bytes:
     )
 
 
+def dashed(hex_id: str) -> str:
+    """A UUID as SQLite keeps it (32 hex digits) in its canonical form."""
+    return f"{hex_id[:8]}-{hex_id[8:12]}-{hex_id[12:16]}-{hex_id[16:20]}-{hex_id[20:]}"
+
+
+def leaf_hashes(rows: Sequence[EventRow], hex_ids: bool = False) -> list[bytes]:
+    """``leaf_hash(leaf_input(row))`` of every row: the same bytes, without a function
+    call a row (the keys are written in sorted order); with ``hex_ids``, of the rows with
+    their originator ids dashed."""
+    sha256, dumps = hashlib.sha256, orjson.dumps
+    return [
+        sha256(
+            LEAF_PREFIX
+            + dumps({
+                "notification_id": notification_id,
+                "originator_id": dashed(originator_id) if hex_ids else originator_id,
+                "originator_version": originator_version,
+                "state_sha256": sha256(state).hexdigest(),
+                "topic": topic,
+            })
+        ).digest()
+        for notification_id, originator_id, originator_version, topic, state in rows
+    ]  # fmt: skip
+
+
 class EventRows:
     def __init__(self, recorder: ApplicationRecorder) -> None:
-        if isinstance(recorder, SQLiteApplicationRecorder):
-            self._sqlite: SQLiteApplicationRecorder | None = recorder
-            self._postgres: PostgresApplicationRecorder | None = None
-            columns = f"rowid, {_SQLITE_ID}, originator_version, topic, CAST(state AS BLOB)"
-            table, position, mark = recorder.events_table_name, "rowid", "?"
-        elif isinstance(recorder, PostgresApplicationRecorder):
-            self._sqlite, self._postgres = None, recorder
-            columns = "notification_id, originator_id::text, originator_version, topic, state"
-            table = f'"{recorder.datastore.schema}"."{recorder.events_table_name}"'
-            position, mark = "notification_id", "%s"
+        self._store = supported(recorder)
+        # SQLite keeps a UUID as 32 hex digits, dashed here (half the cost of doing it in SQL).
+        self._hex_ids = isinstance(self._store, SQLiteApplicationRecorder)
+        if isinstance(self._store, SQLiteApplicationRecorder):
+            columns = "rowid, originator_id, originator_version, topic, CAST(state AS BLOB)"
+            table, position, mark = self._store.events_table_name, "rowid", "?"
         else:
-            raise TypeError(f"The ledger needs a SQLite or PostgreSQL event store, not {recorder}")
+            columns = "notification_id, originator_id::text, originator_version, topic, state"
+            table = f'"{self._store.datastore.schema}"."{self._store.events_table_name}"'
+            position, mark = "notification_id", "%s"
         select = f"SELECT {columns} FROM {table} WHERE "
         self._after = f"{select}{position} > {mark} ORDER BY {position} LIMIT {mark}"
         self._of = f"{select}originator_id = {mark} ORDER BY originator_version"
@@ -67,32 +85,33 @@ class EventRows:
 
     def after(self, notification_id: int, limit: int) -> list[EventRow]:
         """Up to ``limit`` rows after ``notification_id``, in log order."""
-        return self._query(self._after, (notification_id, limit))
+        return self._events(self._after, (notification_id, limit))
+
+    def leaves_after(self, notification_id: int, limit: int) -> tuple[list[int], list[bytes]]:
+        """The log positions and leaf hashes of up to ``limit`` events after
+        ``notification_id``: all that appending and verifying need of the rows."""
+        rows = fetch(self._store, self._after, (notification_id, limit))
+        return [row[0] for row in rows], leaf_hashes(rows, self._hex_ids)
 
     def of(self, originator_id: UUID) -> list[EventRow]:
         """An aggregate's rows, oldest first."""
-        key = originator_id.hex if self._sqlite is not None else originator_id
-        return self._query(self._of, (key,))
+        return self._events(self._of, (originator_id.hex if self._hex_ids else originator_id,))
 
     def at(self, notification_id: int) -> EventRow | None:
-        rows = self._query(self._at, (notification_id,))
+        rows = self._events(self._at, (notification_id,))
         return rows[0] if rows else None
 
     def last_notification_id(self) -> int:
-        rows: list[Any] = self._query(self._last, ())
-        return int(rows[0][0] or 0)
+        return int(fetch(self._store, self._last)[0][0] or 0)
 
     def count_after(self, notification_id: int) -> int:
-        rows: list[Any] = self._query(self._count_after, (notification_id,))
-        return int(rows[0][0])
+        return int(fetch(self._store, self._count_after, (notification_id,))[0][0])
 
-    def _query(self, statement: str, parameters: tuple[Any, ...]) -> list[Any]:
-        if self._sqlite is not None:
-            with self._sqlite.datastore.transaction(commit=False) as cursor:
-                cursor.execute(statement, parameters)
-                return [tuple(row) for row in cursor.fetchall()]
-        assert self._postgres is not None
-        with self._postgres.datastore.get_connection() as connection:
-            rows = connection.cursor(row_factory=tuple_row)
-            rows.execute(statement, parameters)
-            return list(rows.fetchall())
+    def _events(self, statement: str, parameters: tuple[Any, ...]) -> list[EventRow]:
+        rows: list[EventRow] = fetch(self._store, statement, parameters)
+        if not self._hex_ids:
+            return rows
+        return [
+            (position, dashed(originator_id), version, topic, state)
+            for position, originator_id, version, topic, state in rows
+        ]

@@ -9,22 +9,22 @@ proof for any tree size is a handful of stored nodes.
 
 from __future__ import annotations
 
-import hashlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from hashlib import sha256
 
 LEAF_PREFIX = b"\x00"
 NODE_PREFIX = b"\x01"
-EMPTY_ROOT = hashlib.sha256(b"").digest()
+EMPTY_ROOT = sha256(b"").digest()
 Node = tuple[int, int]  # (level, index)
 Range = tuple[int, int]  # leaves [start, end)
 
 
 def leaf_hash(leaf_input: bytes) -> bytes:
-    return hashlib.sha256(LEAF_PREFIX + leaf_input).digest()
+    return sha256(LEAF_PREFIX + leaf_input).digest()
 
 
 def node_hash(left: bytes, right: bytes) -> bytes:
-    return hashlib.sha256(NODE_PREFIX + left + right).digest()
+    return sha256(NODE_PREFIX + left + right).digest()
 
 
 def split_point(size: int) -> int:
@@ -108,29 +108,57 @@ def frontier_nodes(size: int) -> list[Node]:
     return complete_subtrees(0, size)
 
 
-def append_leaves(
+NodeRun = tuple[int, int, list[bytes]]  # (level, index of the first, hashes left to right)
+
+
+def append_levels(
     size: int, frontier: dict[int, bytes], leaf_hashes: Sequence[bytes]
-) -> list[tuple[int, int, bytes]]:
+) -> list[NodeRun]:
     """Append ``leaf_hashes`` to a tree of ``size`` leaves whose complete subtrees'
     roots are ``frontier`` (level -> hash; updated in place). Returns the new nodes above
-    the leaves, ``(level, index, hash)``, computed a level at a time."""
+    the leaves a level at a time: at each level they are consecutive."""
     new_size = size + len(leaf_hashes)
-    created: list[tuple[int, int, bytes]] = []
+    created: list[NodeRun] = []
     hashes, first, level = list(leaf_hashes), size, 0
     while level < new_size.bit_length():
         if first & 1:  # the left sibling is the old tree's subtree at this level
-            hashes.insert(0, frontier[level])
-            first -= 1
+            hashes, first = [frontier[level], *hashes], first - 1
         if len(hashes) & 1:
             frontier[level] = hashes[-1]
         else:
             frontier.pop(level, None)
-        parents = [node_hash(hashes[i], hashes[i + 1]) for i in range(0, len(hashes) - 1, 2)]
+        pairs = iter(hashes)  # an odd one out stays in the frontier
+        hashes = [
+            sha256(NODE_PREFIX + left + right).digest()
+            for left, right in zip(pairs, pairs, strict=False)
+        ]
         first >>= 1
         level += 1
-        created.extend((level, first + offset, digest) for offset, digest in enumerate(parents))
-        hashes = parents
+        if hashes:
+            created.append((level, first, hashes))
     return created
+
+
+def joined(runs: Iterable[NodeRun]) -> list[NodeRun]:
+    """The runs of appends one after another, one a level: their nodes follow on."""
+    levels: dict[int, NodeRun] = {}
+    for level, first, hashes in runs:
+        if level in levels:
+            levels[level][2].extend(hashes)
+        else:
+            levels[level] = (level, first, list(hashes))
+    return list(levels.values())
+
+
+def append_leaves(
+    size: int, frontier: dict[int, bytes], leaf_hashes: Sequence[bytes]
+) -> list[tuple[int, int, bytes]]:
+    """``append_levels``, node by node: ``(level, index, hash)``."""
+    return [
+        (level, first + offset, digest)
+        for level, first, hashes in append_levels(size, frontier, leaf_hashes)
+        for offset, digest in enumerate(hashes)
+    ]
 
 
 def frontier_root(frontier: Mapping[int, bytes]) -> bytes:
