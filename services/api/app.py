@@ -94,16 +94,18 @@ def create_app(settings: Settings, clock: Clock = system_clock) -> FastAPI:
         tree_follower = build_tree_follower(settings, ledger, clock)
         if ledger_runs_in_process(settings):
             tree_follower.start()
-        ticker = asyncio.create_task(
-            _run_clock(DeadlineWatch(ledger), PromiseDesk(ledger), projections, clock, settings)
-        )
+        clock_stop = asyncio.Event()
+        ticker = asyncio.create_task(_run_clock(
+            DeadlineWatch(ledger), PromiseDesk(ledger), projections, clock, settings, clock_stop
+        ))  # fmt: skip
         gc.freeze()  # what start-up built lives as long as the app: keep it out of collections
         try:
             yield
         finally:
-            ticker.cancel()
-            with suppress(asyncio.CancelledError):
-                await ticker
+            # Not cancelled: a tick's work runs in a thread that a cancel would leave running
+            # against stores closed under it. The clock stops between steps instead.
+            clock_stop.set()
+            await ticker
             await asyncio.to_thread(filing_commit.stop)
             await asyncio.to_thread(projections.stop)
             await asyncio.to_thread(tree_follower.stop)
@@ -136,12 +138,13 @@ async def _run_clock(
     projections: ProjectionHost,
     clock: Clock,
     settings: Settings,
+    stop: asyncio.Event,
 ) -> None:
     """Apply time-based moves every ``tick_seconds``, and follow the log every second in
     between so that a tick never has a long stretch of log to read at once. A failed tick is
-    logged and retried later."""
+    logged and retried later. Ends between two steps once ``stop`` is set."""
     next_tick = 0.0
-    while True:
+    while not stop.is_set():
         try:
             if time.monotonic() >= next_tick:
                 next_tick = time.monotonic() + settings.tick_seconds
@@ -150,7 +153,8 @@ async def _run_clock(
                 await asyncio.to_thread(watch.refresh)
         except Exception:  # a failing tick must not stop the server's clock
             log.exception("clock tick failed; retrying in %ss", settings.tick_seconds)
-        await asyncio.sleep(min(FOLLOW_SECONDS, settings.tick_seconds))
+        with suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), min(FOLLOW_SECONDS, settings.tick_seconds))
 
 
 async def _tick(
