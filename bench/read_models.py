@@ -290,10 +290,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             if "summary" in args.parts:
                 summaries.append(measure_summary(store, args, workdir))
     tables = [
-        (rebuilds, REBUILD_HEADER),
-        (lags, LAG_HEADER),
-        (summaries, SUMMARY_HEADER),
-        (verdicts(rebuilds, lags, summaries), ("target", "measured", "outcome")),
+        (rows, header)
+        for rows, header in (
+            (rebuilds, REBUILD_HEADER),
+            (lags, LAG_HEADER),
+            (summaries, SUMMARY_HEADER),
+            (verdicts(rebuilds, lags, summaries), ("target", "measured", "outcome")),
+        )
+        if rows  # the parts not measured
     ]
     for rows, header in tables:
         print()
