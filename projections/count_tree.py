@@ -59,8 +59,8 @@ def upsert(table: str, key_columns: Sequence[str]) -> str:
 
 def write(tx: ViewTransaction, sql: str, pending: Pending) -> None:
     # Every node touched gets its row, even if its counts netted to zero, so the rows do
-    # not depend on how events were grouped into transactions; key order for locality.
-    rows = [(*key, *counts) for key, counts in sorted(pending.items())]
+    # not depend on how events were grouped into transactions.
+    rows = [(*key, *counts) for key, counts in pending.items()]
     if rows:
         tx.executemany(sql, rows)
 

@@ -121,12 +121,12 @@ def _resolved(tx: ViewTransaction, facts: Mapping[str, Any], delta: int) -> None
 def _write(tx: ViewTransaction, pending: dict[tuple[str, int], list[int]]) -> None:
     # Every period and unit touched gets its row, even if its totals netted to zero, so
     # the rows do not depend on how events were grouped into transactions.
-    rows = [(*key, *sums) for key, sums in sorted(pending.items())]
+    rows = [(*key, *sums) for key, sums in pending.items()]
     if rows:
         tx.executemany(_ADD_TOTALS, rows)
 
 
 def _write_resolutions(tx: ViewTransaction, pending: dict[tuple[str, int], list[int]]) -> None:
-    rows = [(*key, *sums) for key, sums in sorted(pending.items())]
+    rows = [(*key, *sums) for key, sums in pending.items()]
     if rows:
         tx.executemany(_ADD_RESOLUTIONS, rows)

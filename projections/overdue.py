@@ -65,7 +65,7 @@ def move(tx: ViewTransaction, before: Due | None, after: Due) -> None:
 def _write(tx: ViewTransaction, pending: dict[tuple[str, int, int], int]) -> None:
     # Every key touched gets its row, even at zero, so that the rows do not depend on
     # how events were grouped into transactions.
-    rows = [(*key, count) for key, count in sorted(pending.items())]
+    rows = [(*key, count) for key, count in pending.items()]
     if rows:
         tx.executemany(_ADD, rows)
 
