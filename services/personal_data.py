@@ -50,9 +50,3 @@ class PersonalData:
             return ErasedComplainant(value.ref)
         fields: dict[str, Any] = orjson.loads(unseal(record.key, value.ref, value.ciphertext))
         return Complainant(**fields)
-
-    def is_erased(self, value: Complainant | SealedComplainant | None) -> bool:
-        if not isinstance(value, SealedComplainant):
-            return False
-        record = self.keys.find(value.ref)
-        return record is None or record.key is None

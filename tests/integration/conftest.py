@@ -1,4 +1,4 @@
-"""Fixtures of the integration suites that meet the real Kafka broker."""
+"""Fixtures of the integration suites: the real Kafka broker, and a ledger with a unit."""
 
 from __future__ import annotations
 
@@ -8,7 +8,10 @@ from collections.abc import Iterator
 import pytest
 from kafka.admin import KafkaAdminClient
 
+from domain.sla import SlaPolicy
 from infra.kafka_topics import admin_client
+from services.ledger import ComplaintLedger
+from services.simulation.people import ADMIN
 
 DEFAULT_BOOTSTRAP = "127.0.0.1:9092"
 
@@ -36,3 +39,10 @@ def admin(kafka_bootstrap: str) -> Iterator[KafkaAdminClient]:
     client = admin_client(kafka_bootstrap)
     yield client
     client.close()
+
+
+@pytest.fixture
+def unit_ledger(ledger: ComplaintLedger) -> ComplaintLedger:
+    """The test's ledger with the unit Disdukcapil registered."""
+    ledger.register_unit(ADMIN, "disdukcapil", "Disdukcapil", None, SlaPolicy())
+    return ledger

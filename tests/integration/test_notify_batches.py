@@ -14,7 +14,6 @@ from typing import Any
 
 import pytest
 
-from domain.sla import SlaPolicy
 from domain.values import Role
 from infra.settings import Settings
 from infra.stored_cloudevents import StoredEvent, stored_message
@@ -27,7 +26,6 @@ from services.notifications.deliveries import Deliveries
 from services.notifications.log_follower import POSITION_NAME, Report
 from services.notifications.webhooks import Webhooks
 from services.principals import Staff
-from services.simulation.people import ADMIN
 from tests.notify_support import (
     WEBHOOK_SECRET,
     DiesWhileSending,
@@ -44,12 +42,6 @@ COORDINATOR = Staff("koordinator", Role.COORDINATOR)
 def settings(store_url: str, smtp: SmtpSink, http: HttpSink) -> Settings:
     settings: Settings = notify_settings(store_url, smtp, http)
     return settings
-
-
-@pytest.fixture
-def unit_ledger(ledger: ComplaintLedger) -> ComplaintLedger:
-    ledger.register_unit(ADMIN, "disdukcapil", "Disdukcapil", None, SlaPolicy())
-    return ledger
 
 
 def file_some(ledger: ComplaintLedger, count: int) -> list[dict[str, Any]]:

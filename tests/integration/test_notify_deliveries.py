@@ -12,7 +12,6 @@ from typing import Any
 import orjson
 import pytest
 
-from domain.sla import SlaPolicy
 from domain.values import RejectReason, ResolutionOutcome, Role
 from infra.settings import Settings
 from projections.store import ViewStore
@@ -36,7 +35,6 @@ from services.notifications.deliveries import Deliveries
 from services.notifications.log_follower import POSITION_NAME, LogFollower
 from services.notifications.webhooks import Webhooks
 from services.principals import ComplainantKey, Staff
-from services.simulation.people import ADMIN
 from tests.notify_support import (
     COMPLAINANT_MAIL,
     COMPLAINANT_PHONE,
@@ -60,12 +58,6 @@ CONTACT = ComplainantIn(name="Siti Aminah", email=COMPLAINANT_MAIL, phone=COMPLA
 def settings(store_url: str, smtp: SmtpSink, http: HttpSink) -> Settings:
     settings: Settings = notify_settings(store_url, smtp, http)
     return settings
-
-
-@pytest.fixture
-def unit_ledger(ledger: ComplaintLedger) -> ComplaintLedger:
-    ledger.register_unit(ADMIN, "disdukcapil", "Disdukcapil", None, SlaPolicy())
-    return ledger
 
 
 def follower(settings: Settings, ledger: ComplaintLedger, store: ViewStore) -> LogFollower:

@@ -35,12 +35,6 @@ PERSONAL = [SITI.name, SITI.nik, SITI.phone, SITI.email, SITI.address]
 COORDINATOR = Staff("koordinator", Role.COORDINATOR)
 
 
-@pytest.fixture
-def unit_ledger(ledger: ComplaintLedger) -> ComplaintLedger:
-    ledger.register_unit(ADMIN, "disdukcapil", "Disdukcapil", None, SlaPolicy())
-    return ledger
-
-
 def stored_rows(ledger: ComplaintLedger) -> list[tuple[int, Any, int, str, bytes]]:
     return [
         (n.id, n.originator_id, n.originator_version, n.topic, bytes(n.state))
