@@ -61,6 +61,8 @@ def serve(settings: Settings, _args: argparse.Namespace) -> int:
         workers=1,
         log_level="info",
         access_log=False,
+        proxy_headers=False,
+        server_header=False,
     )
     return 0
 

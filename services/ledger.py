@@ -263,7 +263,10 @@ class ComplaintLedger(Application[UUID]):
         keys = [item for item in writes if isinstance(item, PersonalKey)]
         if keys:
             self.personal_data.keys.put(keys)
-        self.save(*(item for item in writes if not isinstance(item, PersonalKey)))
+        # Straight to the event store: ``Application.save`` first checks each event against
+        # the library's runtime-checkable protocols, which on Python 3.11 costs about 40 µs
+        # an event, and has nothing else to do for events (no aggregates to snapshot).
+        self.events.put([item for item in writes if not isinstance(item, PersonalKey)])
 
     def perform(
         self,

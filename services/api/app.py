@@ -119,6 +119,7 @@ def create_app(settings: Settings, clock: Clock = system_clock) -> FastAPI:
         version="1",
         description=DESCRIPTION,
         lifespan=lifespan,
+        telemetry={"tracing": False, "metrics": False, "logs": False},
     )
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     install_error_handlers(app)
