@@ -12,7 +12,8 @@ number of keys (plus, on the top level, one per ``10**levels`` of spread in the 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from projections.store import ViewTransaction
@@ -70,44 +71,101 @@ def nearest_rank(percent: int, count: int) -> int:
     return max(-(-percent * count // 100), 1)
 
 
-class RankFinder:
-    """The values at given ranks among those counted in the rows ``where`` chooses."""
+@dataclass
+class _Search:
+    """One rank being looked for in one tree, narrowed down level by level."""
 
-    def __init__(self, tx: ViewTransaction, table: str, where: str, params: Sequence[Any]) -> None:
-        self._tx, self._table, self._where, self._params = tx, table, where, list(params)
-        self._nodes: dict[tuple[int, int], list[int]] = {}
+    tree: Any
+    index: int  # of the rank among the tree's
+    value: int  # the range found so far: the node to read on the next level down
+    rank: int  # within that range
+    level: int  # the level of that node
 
-    def top(self, levels: int) -> list[tuple[int, int]]:
-        """(range on level ``levels - 1``, count) of every non-empty range, in order."""
-        rows = self._tx.query(
-            f"SELECT node, {', '.join(f'SUM({d})' for d in DIGITS)} FROM {self._table}"
-            f" WHERE {self._where} AND level = ? GROUP BY node ORDER BY node",
-            [*self._params, levels],
+
+class TreeReader:
+    """The values at given ranks in several trees of one table at once, counted under the
+    rows ``where`` chooses; the trees are told apart by ``tree_column``.
+
+    All trees descend together: one statement for every tree's top level, then one per
+    level below, however many trees and ranks are asked for.
+    """
+
+    def __init__(
+        self, tx: ViewTransaction, table: str, tree_column: str, where: str, params: Sequence[Any]
+    ) -> None:
+        self._tx, self._table, self._tree = tx, table, tree_column
+        self._where, self._params = where, list(params)
+
+    def values_at(
+        self, levels_of: Mapping[Any, int], ranks_for: Callable[[int], Sequence[int]]
+    ) -> dict[Any, tuple[int, list[int]]]:
+        """For each tree (and its number of levels): how many values it holds, and the
+        values at the ranks ``ranks_for`` gives for that many (1-based, at most it)."""
+        tops = self._tops(levels_of)
+        found: dict[Any, tuple[int, list[int]]] = {}
+        searches: list[_Search] = []
+        for tree, levels in levels_of.items():
+            top = tops.get(tree, [])
+            count = sum(number for _, number in top)
+            ranks = ranks_for(count)
+            found[tree] = (count, [0] * len(ranks))
+            for index, rank in enumerate(ranks):
+                value, rest = _pick(rank, top)
+                searches.append(_Search(tree, index, value, rest, levels - 1))
+        for level in range(max(levels_of.values(), default=1) - 1, 0, -1):
+            on_level = [search for search in searches if search.level == level]
+            if not on_level:
+                continue
+            nodes = self._nodes(level, on_level)
+            for search in on_level:
+                digit, search.rank = _pick(search.rank, enumerate(nodes[search.tree, search.value]))
+                search.value, search.level = search.value * 10 + digit, level - 1
+        for search in searches:
+            found[search.tree][1][search.index] = search.value
+        return found
+
+    def _tops(self, levels_of: Mapping[Any, int]) -> dict[Any, list[tuple[int, int]]]:
+        """Each tree's (range on the level under its top, count) of every non-empty range,
+        in order."""
+        by_levels: dict[int, list[Any]] = {}
+        for tree, levels in levels_of.items():
+            by_levels.setdefault(levels, []).append(tree)
+        if not by_levels:
+            return {}
+        clauses, params = [], []
+        for levels, trees in by_levels.items():
+            clauses.append(f"({self._tree} IN ({_marks(trees)}) AND level = ?)")
+            params += [*trees, levels]
+        rows = self._sums(f"({' OR '.join(clauses)})", params)
+        tops: dict[Any, list[tuple[int, int]]] = {}
+        for tree, node, *counts in sorted(rows, key=lambda row: (row[0], row[1])):
+            tops.setdefault(tree, []).extend(
+                (int(node) * 10 + digit, int(count)) for digit, count in enumerate(counts) if count
+            )
+        return tops
+
+    def _nodes(self, level: int, searches: Sequence[_Search]) -> dict[tuple[Any, int], list[int]]:
+        """The digit counts of the nodes these searches read on ``level``."""
+        trees = sorted({search.tree for search in searches})
+        nodes = sorted({search.value for search in searches})
+        rows = self._sums(
+            f"{self._tree} IN ({_marks(trees)}) AND level = ? AND node IN ({_marks(nodes)})",
+            [*trees, level, *nodes],
         )
-        return [
-            (int(node) * 10 + digit, int(count))
-            for node, *counts in rows
-            for digit, count in enumerate(counts)
-            if count
-        ]
+        counts = {(tree, int(node)): [int(c or 0) for c in cs] for tree, node, *cs in rows}
+        return {(s.tree, s.value): counts.get((s.tree, s.value), [0] * 10) for s in searches}
 
-    def value_at(self, rank: int, top: Iterable[tuple[int, int]], levels: int) -> int:
-        """The value of ``rank`` (1-based, at most the total count of ``top``)."""
-        value, rank = _pick(rank, top)
-        for level in range(levels - 1, 0, -1):
-            digit, rank = _pick(rank, enumerate(self._node(level, value)))
-            value = value * 10 + digit
-        return value
+    def _sums(self, condition: str, params: list[Any]) -> list[Any]:
+        return self._tx.query(
+            f"SELECT {self._tree}, node, {', '.join(f'SUM({d})' for d in DIGITS)}"
+            f" FROM {self._table} WHERE {self._where} AND {condition}"
+            f" GROUP BY {self._tree}, node",
+            [*self._params, *params],
+        )
 
-    def _node(self, level: int, node: int) -> list[int]:
-        if (level, node) not in self._nodes:
-            row = self._tx.query(
-                f"SELECT {', '.join(f'SUM({d})' for d in DIGITS)} FROM {self._table}"
-                f" WHERE {self._where} AND level = ? AND node = ?",
-                [*self._params, level, node],
-            )[0]
-            self._nodes[level, node] = [int(count or 0) for count in row]
-        return self._nodes[level, node]
+
+def _marks(values: Sequence[Any]) -> str:
+    return ", ".join("?" for _ in values)
 
 
 def _pick(rank: int, counts: Iterable[tuple[int, int]]) -> tuple[int, int]:

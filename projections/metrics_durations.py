@@ -38,7 +38,6 @@ DDL = count_tree.ddl(
     "measure, unit_id, period",
 )
 _UPSERT = count_tree.upsert(TABLE, ("measure", "unit_id", "period"))
-_TREE_OF = {column: (code, levels) for column, code, levels in TREES}
 _MICROS_PER_CENTIHOUR = 36_000_000
 
 
@@ -81,31 +80,31 @@ def _write(tx: ViewTransaction, pending: count_tree.Pending) -> None:
 
 def percentiles(tx: ViewTransaction, where: str, params: list[Any]) -> dict[str, Any]:
     """p50 and p90 (nearest rank) of every duration over the rows ``where`` chooses."""
-    return {name: _duration(tx, prefix, where, params) for name, prefix in DURATIONS.items()}
-
-
-def _duration(tx: ViewTransaction, prefix: str, where: str, params: list[Any]) -> dict[str, Any]:
-    count, hours = _ranked(tx, f"{prefix}_centihours", where, params)
-    _, days = _ranked(tx, f"{prefix}_days", where, params)
+    reader = count_tree.TreeReader(tx, TABLE, "measure", where, params)
+    found = reader.values_at(
+        {code: levels for _, code, levels in TREES},
+        lambda count: (
+            [count_tree.nearest_rank(percent, count) for percent in PERCENTS] if count else []
+        ),
+    )
+    by_column = {column: found[code] for column, code, _ in TREES}
     return {
-        "count": count,
-        **{f"p{percent}_hours": None if v is None else v / 100 for percent, v in hours.items()},
-        **{f"p{percent}_working_days": v for percent, v in days.items()},
+        name: _duration(by_column[f"{prefix}_centihours"], by_column[f"{prefix}_days"])
+        for name, prefix in DURATIONS.items()
     }
 
 
-def _ranked(
-    tx: ViewTransaction, column: str, where: str, params: list[Any]
-) -> tuple[int, dict[int, int | None]]:
-    """How many values the trees of ``column`` hold under the chosen rows, and the value
-    at each percent's nearest rank (None when there are none)."""
-    code, levels = _TREE_OF[column]
-    finder = count_tree.RankFinder(tx, TABLE, f"measure = ? AND {where}", [code, *params])
-    top = finder.top(levels)
-    count = sum(number for _, number in top)
-    return count, {
-        percent: finder.value_at(count_tree.nearest_rank(percent, count), top, levels)
-        if count
-        else None
-        for percent in PERCENTS
+def _duration(hours: tuple[int, list[int]], days: tuple[int, list[int]]) -> dict[str, Any]:
+    """A duration's count and percentiles (none when nothing was counted)."""
+    hour_values, day_values = hours[1], days[1]
+    return {
+        "count": hours[0],
+        **{
+            f"p{percent}_hours": hour_values[index] / 100 if hour_values else None
+            for index, percent in enumerate(PERCENTS)
+        },
+        **{
+            f"p{percent}_working_days": day_values[index] if day_values else None
+            for index, percent in enumerate(PERCENTS)
+        },
     }

@@ -20,6 +20,7 @@ TABLE = "tree_test"
 KEY_COLUMNS = ("name", "part")
 DDL = count_tree.ddl(TABLE, "name TEXT NOT NULL, part INTEGER NOT NULL", "name, part")
 UPSERT = count_tree.upsert(TABLE, KEY_COLUMNS)
+DEPTHS = (("a", 1), ("b", 3), ("c", 5))
 
 
 def fill(store: ViewStore, counted: list[tuple[int, int, int]], levels: int) -> None:
@@ -34,10 +35,9 @@ def fill(store: ViewStore, counted: list[tuple[int, int, int]], levels: int) -> 
 def values_at_every_rank(store: ViewStore, parts: list[int], levels: int) -> list[int]:
     marks = ", ".join("?" for _ in parts)
     with store.transaction(write=False) as tx:
-        finder = count_tree.RankFinder(tx, TABLE, f"name = ? AND part IN ({marks})", ["t", *parts])
-        top = finder.top(levels)
-        total = sum(count for _, count in top)
-        return [finder.value_at(rank, top, levels) for rank in range(1, total + 1)]
+        reader = count_tree.TreeReader(tx, TABLE, "name", f"part IN ({marks})", parts)
+        found = reader.values_at({"t": levels}, lambda count: range(1, count + 1))
+    return found["t"][1]
 
 
 @settings(max_examples=60, deadline=None)
@@ -83,6 +83,28 @@ def test_ranks_over_a_thousand_values_in_three_parts(store: ViewStore) -> None:
     values = [(rng.randrange(3), int(rng.paretovariate(1.2) * 1000)) for _ in range(1000)]
     fill(store, [(part, value, 1) for part, value in values], levels=5)
     assert values_at_every_rank(store, [0, 2], 5) == sorted(v for p, v in values if p != 1)
+
+
+def test_trees_of_different_depths_are_read_together(store: ViewStore) -> None:
+    """Several trees, some deeper than others, each asked for its own ranks in one go."""
+    rng = random.Random(11)
+    values = {name: [rng.randrange(10**levels) for _ in range(200)] for name, levels in DEPTHS}
+    store.create_tables([DDL])
+    with store.transaction() as tx:
+        pending = tx.deferred(TABLE, dict, lambda tx, state: count_tree.write(tx, UPSERT, state))
+        for name, levels in DEPTHS:
+            for value in values[name]:
+                count_tree.add(pending, [(name, rng.randrange(2))], value, levels, 1)
+    with store.transaction(write=False) as tx:
+        reader = count_tree.TreeReader(tx, TABLE, "name", "part IN (?, ?)", [0, 1])
+        found = reader.values_at(
+            {**dict(DEPTHS), "empty": 3},
+            lambda count: [1, (count + 1) // 2, count] if count else [],
+        )
+    for name, _ in DEPTHS:
+        ordered = sorted(values[name])
+        assert found[name] == (200, [ordered[0], ordered[99], ordered[199]])
+    assert found["empty"] == (0, [])
 
 
 @pytest.mark.parametrize(("percent", "count", "rank"), [(50, 1, 1), (50, 4, 2), (50, 5, 3),
