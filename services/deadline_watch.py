@@ -16,9 +16,15 @@ from eventsourcing.utils import get_topic
 
 from domain.complaint import Complaint
 from domain.errors import ConcurrentUpdateError
+from infra.cloudevents import is_complaint_event_class, published_event_classes
 from services.ledger import ComplaintLedger
 
-COMPLAINT_TOPIC_PREFIX = get_topic(Complaint) + "."
+# Only complaints' events matter here: a filing's tracking-number event is left in the log.
+COMPLAINT_TOPICS = sorted(
+    get_topic(event_class)
+    for event_class in published_event_classes()
+    if is_complaint_event_class(event_class)
+)
 FILED_TOPIC = get_topic(Complaint.Filed)  # type: ignore[attr-defined]
 READ_BATCH = 1000
 
@@ -75,12 +81,12 @@ class DeadlineWatch:
         recorder = self._ledger.recorder
         while True:
             batch = recorder.select_notifications(
-                self._position, READ_BATCH, inclusive_of_start=False
+                self._position, READ_BATCH, topics=COMPLAINT_TOPICS, inclusive_of_start=False
             )
             for notification in batch:
                 if notification.topic == FILED_TOPIC:
                     self._learn_filing(notification)
-                elif notification.topic.startswith(COMPLAINT_TOPIC_PREFIX):
+                else:
                     self._stale.add(UUID(str(notification.originator_id)))
             if len(batch) < READ_BATCH:
                 if batch:
