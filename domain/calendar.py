@@ -31,6 +31,7 @@ class WorkingCalendar:
         # Filings of one day share their deadlines: each answer is worked out once.
         self._working_day_after: dict[tuple[date, int], date] = {}
         self._end_of_day: dict[date, datetime] = {}
+        self._working_days_in_year: dict[int, list[int]] = {}
 
     def is_working_day(self, day: date) -> bool:
         return day.weekday() < 5 and not self._is_holiday(day)
@@ -66,8 +67,24 @@ class WorkingCalendar:
     def working_days_between(self, start: datetime, end: datetime) -> int:
         """Whole working days after the local date of ``start`` up to that of ``end``."""
         first, last = self.local_date(start), self.local_date(end)
-        return sum(
-            1
-            for offset in range(1, (last - first).days + 1)
-            if self.is_working_day(first + timedelta(days=offset))
-        )
+        if last <= first:
+            return 0
+        whole_years = sum(self._year(year)[-1] for year in range(first.year, last.year))
+        return whole_years + self._through(last) - self._through(first)
+
+    def _through(self, day: date) -> int:
+        """Working days from 1 January of ``day``'s year up to ``day``, inclusive."""
+        return self._year(day.year)[day.timetuple().tm_yday - 1]
+
+    def _year(self, year: int) -> list[int]:
+        """For each day of ``year``, the working days from 1 January up to it."""
+        running = self._working_days_in_year.get(year)
+        if running is None:
+            running, counted = [], 0
+            day = date(year, 1, 1)
+            while day.year == year:
+                counted += self.is_working_day(day)
+                running.append(counted)
+                day += timedelta(days=1)
+            self._working_days_in_year[year] = running
+        return running

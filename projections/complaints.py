@@ -19,6 +19,7 @@ from domain.deadlines import active_deadlines
 from domain.sla import STAFF_DEADLINES, DeadlineKind
 from domain.values import Status
 from projections import overdue
+from projections.row_batch import row_batch
 from projections.store import ViewTransaction
 
 NO_DEADLINE = 2**62  # sorts after every real deadline, and keeps row comparisons simple
@@ -36,8 +37,9 @@ STATUS_BY_EVENT = {
     "Withdrawn": Status.WITHDRAWN,
 }
 _DEADLINE_DDL = ", ".join(f"{column} BIGINT" for column in DEADLINE_COLUMNS.values())
-_STATE_COLUMNS = (
-    "status", "first_responded_at", *DEADLINE_COLUMNS.values(), "unit_id", "filed_at", "next_due",
+_CHANGING_COLUMNS = (  # what events change, and what working out the next deadline reads
+    "status", "category", "maladministration", "unit_id", "routed", *DEADLINE_COLUMNS.values(),
+    "first_responded_at", "filed_at", "updated_at", "version", "next_due",
 )  # fmt: skip
 
 
@@ -87,69 +89,54 @@ class ComplaintsProjection:
 
     def process(self, event: Any, tx: ViewTransaction) -> None:
         kind = type(event).__name__
+        rows = row_batch(tx, "complaints_view", _CHANGING_COLUMNS, _move_counts)
         if kind == "Filed":
-            self._insert(event, tx)
+            rows.add(str(event.originator_id), _new_row(event))
             return
-        changes: dict[str, Any] = {}
+        row = rows.get(tx, str(event.originator_id))
         if kind in STATUS_BY_EVENT:
-            changes["status"] = str(STATUS_BY_EVENT[kind])
-        changes.update(_changes_of(kind, event))
-        self._update(event, changes, tx)
-
-    def _insert(self, event: Any, tx: ViewTransaction) -> None:
-        deadlines: dict[str, int | None] = dict.fromkeys(DEADLINE_COLUMNS.values())
-        deadlines.update(
-            {DEADLINE_COLUMNS[DeadlineKind(k)]: micros(v) for k, v in event.deadlines.items()}
-        )
-        row: dict[str, Any] = {
-            "id": str(event.originator_id),
-            "tracking_number": event.tracking_number,
-            "status": str(Status.SUBMITTED),
-            "unit_id": event.unit_id,
-            "routed": 0,
-            "category": event.category,
-            "channel": str(event.channel),
-            "kind": str(event.kind),
-            "maladministration": None,
-            "title": event.title,
-            "description": event.description,
-            "search_text": f"{event.title}\n{event.description}".lower(),
-            "anonymous": int(event.anonymous),
-            "confidential": int(event.confidential),
-            "filed_at": micros(event.at),
-            "updated_at": micros(event.at),
-            "version": event.originator_version,
-            **deadlines,
-            "first_responded_at": None,
-        }
-        row["next_due"] = _next_due(row)
-        columns = ", ".join(row)
-        marks = ", ".join("?" for _ in row)
-        tx.execute(f"INSERT INTO complaints_view ({columns}) VALUES ({marks})", list(row.values()))
-        overdue.move(tx, None, _due(row))
-
-    def _update(self, event: Any, changes: dict[str, Any], tx: ViewTransaction) -> None:
-        complaint_id = str(event.originator_id)
-        rows = tx.query(
-            f"SELECT {', '.join(_STATE_COLUMNS)} FROM complaints_view WHERE id = ?",
-            (complaint_id,),
-        )
-        state = dict(zip(_STATE_COLUMNS, rows[0], strict=True))
-        before = _due(state)
-        if changes.get("first_responded_at") and state["first_responded_at"] is not None:
+            row["status"] = str(STATUS_BY_EVENT[kind])
+        changes = _changes_of(kind, event)
+        if changes.get("first_responded_at") and row["first_responded_at"] is not None:
             del changes["first_responded_at"]  # only the first response counts
-        state.update(changes)
-        changes.update(
-            updated_at=micros(event.at),
-            version=event.originator_version,
-            next_due=_next_due(state),
-        )
-        assignments = ", ".join(f"{column} = ?" for column in changes)
-        tx.execute(
-            f"UPDATE complaints_view SET {assignments} WHERE id = ?",
-            [*changes.values(), complaint_id],
-        )
-        overdue.move(tx, before, _due({**state, **changes}))
+        row.update(changes)
+        row["updated_at"] = micros(event.at)
+        row["version"] = event.originator_version
+        row["next_due"] = _next_due(row)
+
+
+def _new_row(event: Any) -> dict[str, Any]:
+    deadlines: dict[str, int | None] = dict.fromkeys(DEADLINE_COLUMNS.values())
+    deadlines.update(
+        {DEADLINE_COLUMNS[DeadlineKind(k)]: micros(v) for k, v in event.deadlines.items()}
+    )
+    row: dict[str, Any] = {
+        "id": str(event.originator_id),
+        "tracking_number": event.tracking_number,
+        "status": str(Status.SUBMITTED),
+        "unit_id": event.unit_id,
+        "routed": 0,
+        "category": event.category,
+        "channel": str(event.channel),
+        "kind": str(event.kind),
+        "maladministration": None,
+        "title": event.title,
+        "description": event.description,
+        "search_text": f"{event.title}\n{event.description}".lower(),
+        "anonymous": int(event.anonymous),
+        "confidential": int(event.confidential),
+        "filed_at": micros(event.at),
+        "updated_at": micros(event.at),
+        "version": event.originator_version,
+        **deadlines,
+        "first_responded_at": None,
+    }
+    row["next_due"] = _next_due(row)
+    return row
+
+
+def _move_counts(tx: ViewTransaction, before: dict[str, Any] | None, after: dict[str, Any]) -> None:
+    overdue.move(tx, None if before is None else _due(before), _due(after))
 
 
 def _changes_of(kind: str, event: Any) -> dict[str, Any]:

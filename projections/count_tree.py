@@ -16,11 +16,11 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from projections.counts import Pending
 from projections.store import ViewTransaction
 
 DIGITS = tuple(f"c{digit}" for digit in range(10))
 Key = tuple[Any, ...]
-Pending = dict[Key, list[int]]
 
 
 class ViewInconsistentError(RuntimeError):
@@ -45,25 +45,11 @@ def add(pending: Pending, keys: Iterable[Key], value: int, levels: int, delta: i
     ]
     for key in keys:
         for level, node, digit in places:
-            pending.setdefault((*key, level, node), [0] * 10)[digit] += delta
-
-
-def upsert(table: str, key_columns: Sequence[str]) -> str:
-    columns = (*key_columns, "level", "node")
-    return (
-        f"INSERT INTO {table} ({', '.join(columns)}, {', '.join(DIGITS)}) "
-        f"VALUES ({', '.join('?' for _ in (*columns, *DIGITS))}) "
-        f"ON CONFLICT ({', '.join(columns)}) DO UPDATE SET "
-        + ", ".join(f"{digit} = {table}.{digit} + excluded.{digit}" for digit in DIGITS)
-    )
-
-
-def write(tx: ViewTransaction, sql: str, pending: Pending) -> None:
-    # Every node touched gets its row, even if its counts netted to zero, so the rows do
-    # not depend on how events were grouped into transactions.
-    rows = [(*key, *counts) for key, counts in pending.items()]
-    if rows:
-        tx.executemany(sql, rows)
+            node_key = (*key, level, node)
+            counts = pending.get(node_key)
+            if counts is None:
+                counts = pending[node_key] = [0] * 10
+            counts[digit] += delta
 
 
 def nearest_rank(percent: int, count: int) -> int:

@@ -19,6 +19,7 @@ from domain.values import ResolutionOutcome, Status
 from projections import metrics_durations as durations
 from projections import metrics_rollup as rollup
 from projections.complaints import STATUS_BY_EVENT, micros
+from projections.row_batch import row_batch
 from projections.store import ViewTransaction
 
 TRIAGE_EVENTS = frozenset({"Verified", "Rejected", "InfoRequested"})
@@ -26,11 +27,12 @@ _ROW_COLUMNS = tuple(
     dict.fromkeys(
         (
             "filed_at", "verify_due", "resolution_due", "first_response_due", "routed_at",
-            *rollup.FACT_COLUMNS, *durations.COLUMNS,
+            "category", "channel", "maladministration", *rollup.FACT_COLUMNS, *durations.COLUMNS,
         )
     )
 )  # fmt: skip
 NEW_FACTS = {  # a complaint's facts before anything but its filing happened
+    "maladministration": None, "routed_at": None, "first_response_due": None,
     "resolved_at": None, "resolved_date": None, "fixed": 0, "triaged_at": None,
     "triage_on_time": None, "responded_at": None, "response_on_time": None,
     "resolution_on_time": None, **dict.fromkeys(durations.COLUMNS),
@@ -71,26 +73,17 @@ class MetricsProjection:
     def process(self, event: Any, tx: ViewTransaction) -> None:
         kind = type(event).__name__
         complaint_id = str(event.originator_id)
+        facts = row_batch(tx, "complaint_facts", _ROW_COLUMNS, _move_counts)
         if kind == "Filed":
-            self._insert(event, complaint_id, tx)
+            facts.add(complaint_id, self._new_row(event, complaint_id))
             return
-        row = self._row(complaint_id, tx)
-        changes: dict[str, Any] = {}
+        row = facts.get(tx, complaint_id)
         if kind in STATUS_BY_EVENT:
-            changes["status"] = str(STATUS_BY_EVENT[kind])
+            row["status"] = str(STATUS_BY_EVENT[kind])
         if kind in TRIAGE_EVENTS and row["triaged_at"] is None:
-            changes.update(self._first("triage", row["filed_at"], event.at, row["verify_due"]))
-            changes["triaged_at"] = micros(event.at)
-        changes.update(self._changes_of(kind, event, row))
-        if changes:
-            assignments = ", ".join(f"{column} = ?" for column in changes)
-            tx.execute(
-                f"UPDATE complaint_facts SET {assignments} WHERE id = ?",
-                [*changes.values(), complaint_id],
-            )
-            after = {**row, **changes}
-            rollup.move(tx, row, after)
-            durations.move(tx, row, after)
+            row.update(self._first("triage", row["filed_at"], event.at, row["verify_due"]))
+            row["triaged_at"] = micros(event.at)
+        row.update(self._changes_of(kind, event, row))
 
     def _changes_of(self, kind: str, event: Any, row: dict[str, Any]) -> dict[str, Any]:
         if kind == "Verified":
@@ -143,8 +136,9 @@ class MetricsProjection:
             f"{prefix}_days": self._calendar.working_days_between(start, at),
         }
 
-    def _insert(self, event: Any, complaint_id: str, tx: ViewTransaction) -> None:
-        row = {
+    def _new_row(self, event: Any, complaint_id: str) -> dict[str, Any]:
+        return {
+            **NEW_FACTS,
             "id": complaint_id,
             "unit_id": event.unit_id,
             "category": event.category,
@@ -156,17 +150,8 @@ class MetricsProjection:
             "verify_due": micros(event.deadlines["verify"]),
             "resolution_due": micros(event.deadlines["resolution"]),
         }
-        marks = ", ".join("?" for _ in row)
-        tx.execute(
-            f"INSERT INTO complaint_facts ({', '.join(row)}) VALUES ({marks})", list(row.values())
-        )
-        facts = {**NEW_FACTS, **row}
-        rollup.move(tx, None, facts)
-        durations.move(tx, None, facts)
 
-    def _row(self, complaint_id: str, tx: ViewTransaction) -> dict[str, Any]:
-        columns = _ROW_COLUMNS
-        values = tx.query(
-            f"SELECT {', '.join(columns)} FROM complaint_facts WHERE id = ?", (complaint_id,)
-        )[0]
-        return dict(zip(columns, values, strict=True))
+
+def _move_counts(tx: ViewTransaction, before: dict[str, Any] | None, after: dict[str, Any]) -> None:
+    rollup.move(tx, before, after)
+    durations.move(tx, before, after)

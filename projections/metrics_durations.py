@@ -14,6 +14,7 @@ from datetime import date
 from typing import Any
 
 from projections import count_tree
+from projections.counts import CountTable
 from projections.periods import periods_of, unit_keys
 from projections.store import ViewTransaction
 
@@ -37,7 +38,7 @@ DDL = count_tree.ddl(
     "measure SMALLINT NOT NULL, unit_id TEXT NOT NULL, period INTEGER NOT NULL",
     "measure, unit_id, period",
 )
-_UPSERT = count_tree.upsert(TABLE, ("measure", "unit_id", "period"))
+COUNTS = CountTable(TABLE, ("measure", "unit_id", "period", "level", "node"), count_tree.DIGITS)
 _MICROS_PER_CENTIHOUR = 36_000_000
 
 
@@ -48,34 +49,26 @@ def centihours(duration_micros: int) -> int:
 
 def move(tx: ViewTransaction, before: Mapping[str, Any] | None, after: Mapping[str, Any]) -> None:
     """Account for a facts row going from ``before`` (None: a new complaint) to ``after``."""
-    pending: count_tree.Pending = tx.deferred(TABLE, dict, _write)
+    pending = COUNTS.pending(tx)
+    places_before = [] if before is None else _places(before)
+    places_after = _places(after)
     for column, code, levels in TREES:
         if before is not None:
             if (before["unit_id"], before[column]) == (after["unit_id"], after[column]):
                 continue
-            _count(pending, (code, levels), before, before[column], -1)
-        _count(pending, (code, levels), after, after[column], 1)
+            if before[column] is not None:
+                keys = [(code, *place) for place in places_before]
+                count_tree.add(pending, keys, before[column], levels, -1)
+        if after[column] is not None:
+            count_tree.add(
+                pending, [(code, *place) for place in places_after], after[column], levels, 1
+            )
 
 
-def _count(
-    pending: count_tree.Pending,
-    tree: tuple[int, int],
-    facts: Mapping[str, Any],
-    value: int | None,
-    delta: int,
-) -> None:
-    if value is None:
-        return
-    code, levels = tree
+def _places(facts: Mapping[str, Any]) -> list[tuple[str, int]]:
+    """The (unit, period) pairs a facts row's durations are counted under."""
     periods = periods_of(date.fromisoformat(facts["filed_date"]))
-    keys = [
-        (code, unit_id, period) for unit_id in unit_keys(facts["unit_id"]) for period in periods
-    ]
-    count_tree.add(pending, keys, value, levels, delta)
-
-
-def _write(tx: ViewTransaction, pending: count_tree.Pending) -> None:
-    count_tree.write(tx, _UPSERT, pending)
+    return [(unit_id, period) for unit_id in unit_keys(facts["unit_id"]) for period in periods]
 
 
 def percentiles(tx: ViewTransaction, where: str, params: list[Any]) -> dict[str, Any]:

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
+from projections.counts import CountTable
 from projections.periods import day_period, periods_of, unit_keys
 from projections.store import ViewTransaction
 
@@ -37,17 +38,13 @@ DDL = (
     " PRIMARY KEY (unit_id, resolved_day)) WITHOUT ROWID",
 )
 TABLES = ("complaint_totals", "complaint_resolutions")
-_ADD_TOTALS = (
-    f"INSERT INTO complaint_totals (unit_id, period, {', '.join(TOTALS)}) "
-    f"VALUES (?, ?, {', '.join('?' for _ in TOTALS)}) "
-    "ON CONFLICT (unit_id, period) DO UPDATE SET "
-    + ", ".join(f"{total} = complaint_totals.{total} + excluded.{total}" for total in TOTALS)
+TOTAL_COUNTS = CountTable(
+    "complaint_totals",
+    ("unit_id", "period"),
+    TOTALS,
+    may_empty=lambda deltas: deltas[0] < 0,  # every other total counts received complaints
 )
-_ADD_RESOLUTIONS = (
-    "INSERT INTO complaint_resolutions (unit_id, resolved_day, resolved) VALUES (?, ?, ?) "
-    "ON CONFLICT (unit_id, resolved_day) DO UPDATE SET "
-    "resolved = complaint_resolutions.resolved + excluded.resolved"
-)
+RESOLUTION_COUNTS = CountTable("complaint_resolutions", ("unit_id", "resolved_day"), ("resolved",))
 
 Totals = tuple[int, ...]
 
@@ -98,7 +95,7 @@ def move(tx: ViewTransaction, before: Mapping[str, Any] | None, after: Mapping[s
 
 
 def _add(tx: ViewTransaction, facts: Mapping[str, Any], totals: Totals) -> None:
-    pending: dict[tuple[str, int], list[int]] = tx.deferred("complaint_totals", dict, _write)
+    pending = TOTAL_COUNTS.pending(tx)
     changed = [(index, value) for index, value in enumerate(totals) if value]
     for unit_id in unit_keys(facts["unit_id"]):
         for period in periods_of(date.fromisoformat(facts["filed_date"])):
@@ -110,23 +107,7 @@ def _add(tx: ViewTransaction, facts: Mapping[str, Any], totals: Totals) -> None:
 def _resolved(tx: ViewTransaction, facts: Mapping[str, Any], delta: int) -> None:
     if facts["resolved_date"] is None:
         return
-    pending: dict[tuple[str, int], list[int]] = tx.deferred(
-        "complaint_resolutions", dict, _write_resolutions
-    )
+    pending = RESOLUTION_COUNTS.pending(tx)
     day = day_period(date.fromisoformat(facts["resolved_date"]))
     for unit_id in unit_keys(facts["unit_id"]):
         pending.setdefault((unit_id, day), [0])[0] += delta
-
-
-def _write(tx: ViewTransaction, pending: dict[tuple[str, int], list[int]]) -> None:
-    # Every period and unit touched gets its row, even if its totals netted to zero, so
-    # the rows do not depend on how events were grouped into transactions.
-    rows = [(*key, *sums) for key, sums in pending.items()]
-    if rows:
-        tx.executemany(_ADD_TOTALS, rows)
-
-
-def _write_resolutions(tx: ViewTransaction, pending: dict[tuple[str, int], list[int]]) -> None:
-    rows = [(*key, *sums) for key, sums in pending.items()]
-    if rows:
-        tx.executemany(_ADD_RESOLUTIONS, rows)

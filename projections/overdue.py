@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, NamedTuple
 
+from projections.counts import CountTable
 from projections.periods import DAY_MICROS, JAKARTA_OFFSET_MICROS, local_day, periods_of, unit_keys
 from projections.store import ViewTransaction
 
@@ -21,11 +22,7 @@ DDL = (
     " unit_id TEXT NOT NULL, period INTEGER NOT NULL, due_day INTEGER NOT NULL,"
     " complaints BIGINT NOT NULL, PRIMARY KEY (unit_id, period, due_day)) WITHOUT ROWID"
 )
-_ADD = (
-    f"INSERT INTO {TABLE} (unit_id, period, due_day, complaints) VALUES (?, ?, ?, ?) "
-    f"ON CONFLICT (unit_id, period, due_day) DO UPDATE SET "
-    f"complaints = {TABLE}.complaints + excluded.complaints"
-)
+COUNTS = CountTable(TABLE, ("unit_id", "period", "due_day"), ("complaints",))
 _EPOCH_DAY = local_day(0)
 
 
@@ -51,23 +48,14 @@ def start_of_day_micros(day: int) -> int:
 def move(tx: ViewTransaction, before: Due | None, after: Due) -> None:
     if before == after:
         return
-    pending: dict[tuple[str, int, int], int] = tx.deferred(TABLE, dict, _write)
+    pending = COUNTS.pending(tx)
     for due, delta in ((before, -1), (after, 1)):
         if due is None or due.next_due is None:
             continue
         day = due_day(due.next_due)
         for unit_id in unit_keys(due.unit_id):
             for period in periods_of(date.fromordinal(local_day(due.filed_at))):
-                key = (unit_id, period, day)
-                pending[key] = pending.get(key, 0) + delta
-
-
-def _write(tx: ViewTransaction, pending: dict[tuple[str, int, int], int]) -> None:
-    # Every key touched gets its row, even at zero, so that the rows do not depend on
-    # how events were grouped into transactions.
-    rows = [(*key, count) for key, count in pending.items()]
-    if rows:
-        tx.executemany(_ADD, rows)
+                pending.setdefault((unit_id, period, day), [0])[0] += delta
 
 
 def due_before(tx: ViewTransaction, rows_where: str, params: list[Any], day: int) -> int:

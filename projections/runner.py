@@ -7,7 +7,7 @@ subscription, used as the signal to read what is new.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -16,7 +16,7 @@ from eventsourcing.persistence import ApplicationRecorder, Mapper
 
 from projections.store import ViewStore, ViewTransaction
 
-READ_BATCH = 2000
+READ_BATCH = 10_000
 Progress = Callable[[int, int], None]
 
 
@@ -116,42 +116,53 @@ def catch_up_together(runners: Sequence[ProjectionRunner], progress: Progress | 
 
 
 def _read_and_apply(runners: Sequence[ProjectionRunner], progress: Progress | None) -> int:
-    recorder, mapper = runners[0]._recorder, runners[0]._mapper
+    recorder = runners[0]._recorder
     end = recorder.max_notification_id() or 0
     for runner in runners:
         runner.position = runner._store.position(runner.name)
-    topics = sorted({topic for runner in runners for topic in runner.projection.topics})
-    start = position = min(runner.position for runner in runners)
+    start = min(runner.position for runner in runners)
     applied = 0
     failures: dict[str, Exception] = {}  # a failing view stops only itself
-    while position < end:
-        batch = recorder.select_notifications(
-            position, READ_BATCH, stop=end, topics=topics, inclusive_of_start=False
-        )
-        # Events of other topics are skipped, so the position can go to the batch's end,
-        # or to the log's end when the batch came back short.
-        next_position = batch[-1].id if len(batch) == READ_BATCH else end
-        decoded: dict[int, Any] = {}
+    for position, batch in _read(runners, start, end):
         for runner in runners:
-            if runner.position >= next_position or runner.name in failures:
+            if runner.position >= position or runner.name in failures:
                 continue
             wanted = runner.topic_set
-            mine = [n for n in batch if n.id > runner.position and n.topic in wanted]
-            for notification in mine:
-                if notification.id not in decoded:
-                    decoded[notification.id] = mapper.to_domain_event(notification)
+            mine = [
+                (at, event)
+                for at, topic, event in batch
+                if at > runner.position and topic in wanted
+            ]
             try:
-                runner._apply([(n.id, decoded[n.id]) for n in mine], next_position)
+                runner._apply(mine, position)
             except Exception as error:  # the others go on; raised below
                 failures[runner.name] = error
                 continue
             applied += len(mine)
-        position = next_position
         if progress is not None:
             progress(position - start, end - start)
     for name, failure in failures.items():
         raise ProjectionFailedError(f"Projection {name} failed: {failure}") from failure
     return applied
+
+
+Batch = list[tuple[int, str, Any]]  # (log position, topic, domain event)
+
+
+def _read(runners: Sequence[ProjectionRunner], start: int, end: int) -> Iterator[tuple[int, Batch]]:
+    """The events of the runners' topics after ``start`` up to ``end``, decoded, a batch
+    at a time, each with the position the runners may move to once they have applied it."""
+    recorder, mapper = runners[0]._recorder, runners[0]._mapper
+    topics = sorted({topic for runner in runners for topic in runner.projection.topics})
+    position = start
+    while position < end:
+        notifications = recorder.select_notifications(
+            position, READ_BATCH, stop=end, topics=topics, inclusive_of_start=False
+        )
+        # Events of other topics are skipped, so the position can go to the batch's end,
+        # or to the log's end when the batch came back short.
+        position = notifications[-1].id if len(notifications) == READ_BATCH else end
+        yield position, [(n.id, n.topic, mapper.to_domain_event(n)) for n in notifications]
 
 
 def follow_by_polling(

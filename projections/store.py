@@ -50,8 +50,14 @@ class ViewTransaction(ABC):
         return self._deferred[name][0]
 
     def flush_deferred(self) -> None:
-        for state, flush in getattr(self, "_deferred", {}).values():
+        """Flush every deferred state in the order first used; one flushed may defer
+        more (rows written once, then the counts they move), flushed after it."""
+        deferred = getattr(self, "_deferred", {})
+        flushed = 0
+        while flushed < len(deferred):
+            state, flush = list(deferred.values())[flushed]
             flush(self, state)
+            flushed += 1
 
     @abstractmethod
     def execute(self, sql: str, params: Sequence[Any] = ()) -> None: ...

@@ -13,13 +13,14 @@ from hypothesis import strategies as st
 
 from infra.event_store import sqlite_path
 from projections import count_tree
+from projections.counts import CountTable
 from projections.store import SQLiteViewStore, ViewStore
 from services.projection_host import open_view_store
 
 TABLE = "tree_test"
 KEY_COLUMNS = ("name", "part")
 DDL = count_tree.ddl(TABLE, "name TEXT NOT NULL, part INTEGER NOT NULL", "name, part")
-UPSERT = count_tree.upsert(TABLE, KEY_COLUMNS)
+COUNTS = CountTable(TABLE, (*KEY_COLUMNS, "level", "node"), count_tree.DIGITS)
 DEPTHS = (("a", 1), ("b", 3), ("c", 5))
 
 
@@ -27,7 +28,7 @@ def fill(store: ViewStore, counted: list[tuple[int, int, int]], levels: int) -> 
     """Count each (part, value, delta) in the tree of ``("t", part)``."""
     store.create_tables([DDL])
     with store.transaction() as tx:
-        pending = tx.deferred(TABLE, dict, lambda tx, state: count_tree.write(tx, UPSERT, state))
+        pending = COUNTS.pending(tx)
         for part, value, delta in counted:
             count_tree.add(pending, [("t", part)], value, levels, delta)
 
@@ -91,7 +92,7 @@ def test_trees_of_different_depths_are_read_together(store: ViewStore) -> None:
     values = {name: [rng.randrange(10**levels) for _ in range(200)] for name, levels in DEPTHS}
     store.create_tables([DDL])
     with store.transaction() as tx:
-        pending = tx.deferred(TABLE, dict, lambda tx, state: count_tree.write(tx, UPSERT, state))
+        pending = COUNTS.pending(tx)
         for name, levels in DEPTHS:
             for value in values[name]:
                 count_tree.add(pending, [(name, rng.randrange(2))], value, levels, 1)
@@ -113,3 +114,21 @@ def test_nearest_rank_is_the_smallest_rank_holding_the_percent(
     percent: int, count: int, rank: int
 ) -> None:
     assert count_tree.nearest_rank(percent, count) == rank
+
+
+def test_a_count_table_keeps_a_row_only_while_it_counts_something(store: ViewStore) -> None:
+    store.create_tables(
+        [
+            "CREATE TABLE IF NOT EXISTS counted (name TEXT PRIMARY KEY,"
+            " a BIGINT NOT NULL DEFAULT 0, b BIGINT NOT NULL DEFAULT 0)"
+        ]
+    )
+    counted = CountTable("counted", ("name",), ("a", "b"))
+    with store.transaction() as tx:
+        pending = counted.pending(tx)
+        pending["x",], pending["y",], pending["z",] = [1, 2], [1, 0], [0, 0]
+    with store.transaction() as tx:
+        pending = counted.pending(tx)
+        pending["x",], pending["y",] = [-1, -2], [-1, 1]  # x moved away, y moved within
+
+    assert sorted(store.query("SELECT name, a, b FROM counted")) == [("y", 0, 1)]

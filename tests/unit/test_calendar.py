@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from domain.calendar import JAKARTA, WorkingCalendar
 from infra.holidays_id import indonesian_calendar
@@ -177,3 +179,21 @@ def test_configured_extra_days_off_are_skipped() -> None:
 
 def test_working_days_between_skips_the_2025_eid_holidays() -> None:
     assert INDONESIA.working_days_between(jakarta(2025, 3, 27), jakarta(2025, 4, 10)) == 3
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    start=st.datetimes(datetime(2023, 1, 1), datetime(2028, 12, 31), timezones=st.just(UTC)),
+    span=st.timedeltas(timedelta(days=-3), timedelta(days=800)),
+)
+def test_working_days_between_equals_counting_day_by_day(start: datetime, span: timedelta) -> None:
+    """Across years, Indonesian holidays included, and for ends before the start."""
+    end = start + span
+    first, last = INDONESIA.local_date(start), INDONESIA.local_date(end)
+    counted = sum(
+        1
+        for offset in range(1, (last - first).days + 1)
+        if INDONESIA.is_working_day(first + timedelta(days=offset))
+    )
+
+    assert INDONESIA.working_days_between(start, end) == counted
