@@ -16,6 +16,7 @@ from eventsourcing.utils import get_topic
 from domain.calendar import WorkingCalendar
 from domain.complaint import Complaint
 from domain.values import ResolutionOutcome, Status
+from projections import metrics_backlog as backlog
 from projections import metrics_durations as durations
 from projections import metrics_rollup as rollup
 from projections.complaints import STATUS_BY_EVENT, micros
@@ -44,8 +45,8 @@ _EVENTS = ("Filed", *STATUS_BY_EVENT, "FeedbackGiven")
 
 class MetricsProjection:
     name = "metrics"
-    version = 3
-    tables: tuple[str, ...] = ("complaint_facts", *rollup.TABLES, durations.TABLE)
+    version = 4
+    tables: tuple[str, ...] = ("complaint_facts", *rollup.TABLES, durations.TABLE, backlog.TABLE)
     topics: tuple[str, ...] = tuple(get_topic(getattr(Complaint, e)) for e in _EVENTS)
     ddl: tuple[str, ...] = (
         "CREATE TABLE IF NOT EXISTS complaint_facts ("
@@ -65,6 +66,7 @@ class MetricsProjection:
         "CREATE INDEX IF NOT EXISTS complaint_facts_unit ON complaint_facts (unit_id, filed_at)",
         *rollup.DDL,
         durations.DDL,
+        backlog.DDL,
     )
 
     def __init__(self, calendar: WorkingCalendar) -> None:
@@ -155,3 +157,4 @@ class MetricsProjection:
 def _move_counts(tx: ViewTransaction, before: dict[str, Any] | None, after: dict[str, Any]) -> None:
     rollup.move(tx, before, after)
     durations.move(tx, before, after)
+    backlog.move(tx, before, after)

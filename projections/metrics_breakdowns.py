@@ -1,23 +1,18 @@
-"""Metrics broken down: per unit (ranked), over time, and the open backlog by age.
+"""Metrics broken down: per unit (ranked) and over time.
 
-The first two read the counts per period and unit (projections.metrics_rollup)."""
+Both read the counts per period and unit (projections.metrics_rollup)."""
 
 from __future__ import annotations
 
 from collections import Counter
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any, Literal
 
 from projections.metrics_queries import Cohort, ratio
-from projections.metrics_rollup import FINISHED
 from projections.periods import ALL_UNITS, cover, day_period, periods_in
 from projections.store import ViewStore
 
 Interval = Literal["day", "week", "month"]
-AGE_BUCKETS = ((0, 3, "0-3"), (4, 7, "4-7"), (8, 14, "8-14"), (15, 30, "15-30"),
-               (31, 60, "31-60"), (61, None, ">60"))  # fmt: skip
-AGING_DIMENSIONS = ("category", "channel", "maladministration")
-_OPEN = f"status NOT IN ({', '.join(repr(status) for status in FINISHED)})"
 
 
 def units(store: ViewStore, cohort: Cohort, min_sample: int) -> list[dict[str, Any]]:
@@ -95,40 +90,3 @@ def timeseries(store: ViewStore, cohort: Cohort, interval: Interval) -> list[dic
         {"bucket": bucket, "received": tally["received"], "resolved": tally["resolved"]}
         for bucket, tally in sorted(counts.items())
     ]
-
-
-def age_bucket(age_days: int) -> str:
-    for low, high, label in AGE_BUCKETS:
-        if age_days >= low and (high is None or age_days <= high):
-            return label
-    return AGE_BUCKETS[0][2]
-
-
-def aging(store: ViewStore, unit_id: str | None, now: datetime) -> dict[str, Any]:
-    """The open backlog now, by whole days since filing, overall and per dimension."""
-    unit_sql, params = ("AND unit_id = ?", [unit_id]) if unit_id else ("", [])
-    rows = store.query(
-        f"SELECT filed_at, {', '.join(AGING_DIMENSIONS)} FROM complaint_facts"
-        f" WHERE {_OPEN} {unit_sql}",
-        params,
-    )
-    now_micros = int(now.timestamp() * 1_000_000)
-    labels = [label for _, _, label in AGE_BUCKETS]
-    overall: Counter[str] = Counter()
-    by: dict[str, dict[str, Counter[str]]] = {dimension: {} for dimension in AGING_DIMENSIONS}
-    for filed_at, *values in rows:
-        label = age_bucket((now_micros - filed_at) // 86_400_000_000)
-        overall[label] += 1
-        for dimension, value in zip(AGING_DIMENSIONS, values, strict=True):
-            by[dimension].setdefault(value or "unclassified", Counter())[label] += 1
-    return {
-        "open": sum(overall.values()),
-        "buckets": {label: overall[label] for label in labels},
-        **{
-            f"by_{dimension}": {
-                value: {label: tally[label] for label in labels}
-                for value, tally in sorted(groups.items())
-            }
-            for dimension, groups in by.items()
-        },
-    }

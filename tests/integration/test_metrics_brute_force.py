@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import itertools
 import math
+from collections import Counter
 from collections.abc import Callable, Iterator
 from datetime import date, datetime, timedelta
 from fractions import Fraction
@@ -24,6 +25,7 @@ from domain.sla import STAFF_DEADLINES, SlaPolicy
 from domain.values import Actor, ResolutionOutcome, Role
 from infra.event_store import persistence_env, sqlite_path
 from infra.settings import Settings
+from projections.metrics_backlog import aging
 from projections.metrics_queries import Cohort, summary
 from services import commands
 from services.filing import Filing
@@ -331,6 +333,70 @@ def test_every_summary_metric_equals_a_brute_force_count_from_the_events(
     assert_metrics_match(summary(world.host.store, cohort, now), brute_force(world, cohort, now))
 
 
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(steps=histories(), unit=st.sampled_from([None, *UNITS]), later=st.integers(-2, 90))
+def test_the_aging_backlog_equals_a_brute_force_count_from_the_events(
+    world_factory: Any, steps: list[tuple[str, int, int]], unit: str | None, later: int
+) -> None:
+    """Asked from two days before the last step (filings "in the future" count as new)
+    to 90 days after it, so every age bucket is reached."""
+    world = world_factory()
+    for name, slot, amount in steps:
+        world.step(name, slot, amount)
+    world.host.catch_up()
+    now = world.clock.now() + timedelta(days=later)
+
+    assert aging(world.host.store, unit, now) == brute_force_aging(world, unit, now)
+
+
+AGE_LABELS = {3: "0-3", 7: "4-7", 14: "8-14", 30: "15-30", 60: "31-60"}
+
+
+def brute_force_aging(world: World, unit: str | None, now: datetime) -> dict[str, Any]:
+    """Open complaints by whole days from their filing date to ``now``'s (Jakarta), from
+    each complaint's events replayed."""
+    today = now.astimezone(JAKARTA).date()
+    overall: Counter[str] = Counter()
+    by: dict[str, dict[str, Counter[str]]] = {
+        "category": {},
+        "channel": {},
+        "maladministration": {},
+    }
+    for complaint_id, _ in world.complaints:
+        events = list(world.ledger.events.get(complaint_id))
+        complaint: Any = None
+        for event in events:
+            complaint = event.mutate(complaint)
+        if str(complaint.status) in ("resolved", "closed", "rejected", "withdrawn"):
+            continue
+        if unit not in (None, complaint.unit_id):
+            continue
+        age = (today - events[0].at.astimezone(JAKARTA).date()).days
+        label = next((name for most, name in AGE_LABELS.items() if age <= most), ">60")
+        overall[label] += 1
+        values = {
+            "category": complaint.category,
+            "channel": complaint.channel and str(complaint.channel),
+            "maladministration": complaint.maladministration and str(complaint.maladministration),
+        }
+        for dimension, value in values.items():
+            by[dimension].setdefault(value or "unclassified", Counter())[label] += 1
+    labels = [*AGE_LABELS.values(), ">60"]
+    return {
+        "open": sum(overall.values()),
+        "buckets": {label: overall[label] for label in labels},
+        **{
+            f"by_{dimension}": {
+                value: {label: tally[label] for label in labels}
+                for value, tally in sorted(groups.items())
+            }
+            for dimension, groups in by.items()
+        },
+    }
+
+
 def test_a_known_history_gives_the_known_rates(world_factory: Any) -> None:
     world = world_factory()
     known_history = [
@@ -385,3 +451,29 @@ def test_a_complaint_is_overdue_from_its_deadline_at_midnight_or_moved_to_a_time
     }
     overdue = {now: summary(world.host.store, cohort, now)["overdue_now"] for now in expected}
     assert overdue == expected
+
+
+@pytest.mark.parametrize(
+    ("days_later", "hour", "bucket"),
+    [(0, 23, "0-3"), (3, 23, "0-3"), (4, 0, "4-7"), (7, 23, "4-7"), (8, 0, "8-14"),
+     (14, 23, "8-14"), (15, 0, "15-30"), (30, 23, "15-30"), (31, 0, "31-60"),
+     (60, 23, "31-60"), (61, 0, ">60"), (400, 12, ">60"), (-1, 12, "0-3")],
+)  # fmt: skip
+def test_a_complaint_ages_a_day_at_each_jakarta_midnight(
+    world_factory: Any, days_later: int, hour: int, bucket: str
+) -> None:
+    world = world_factory()
+    world.step("file", 0, 0)
+    world.host.catch_up()
+    filed_on = world.clock.now().astimezone(JAKARTA).date()
+    now = datetime.combine(
+        filed_on + timedelta(days=days_later), datetime.min.time(), tzinfo=JAKARTA
+    ) + timedelta(hours=hour, minutes=59 if hour == 23 else 0)
+
+    found = aging(world.host.store, None, now)
+
+    assert found["open"] == 1
+    assert found["buckets"][bucket] == 1
+    assert found["by_category"] == {
+        "unclassified": {**dict.fromkeys(found["buckets"], 0), bucket: 1}
+    }

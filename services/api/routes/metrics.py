@@ -11,7 +11,8 @@ from pydantic import BaseModel
 from domain.errors import ForbiddenError, RuleViolationError
 from domain.unit import UNIT_ID_PATTERN
 from domain.values import UNIT_SCOPED_ROLES
-from projections.metrics_breakdowns import Interval, aging, timeseries, units
+from projections.metrics_backlog import aging
+from projections.metrics_breakdowns import Interval, timeseries, units
 from projections.metrics_queries import Cohort, summary
 from services.api.deps import Ledger, Projections, StaffMember
 from services.principals import Staff
@@ -186,9 +187,10 @@ def get_timeseries(
     "/aging",
     response_model=AgingOut,
     summary="Open backlog by age (staff)",
-    description="Open complaints (not resolved, closed, rejected or withdrawn) now, by whole "
-    "days since filing: 0-3, 4-7, 8-14, 15-30, 31-60, >60; also by category, channel and "
-    "maladministration type.",
+    description="Open complaints (not resolved, closed, rejected or withdrawn) now, by age: "
+    "the whole days from the filing date to today, both in Asia/Jakarta (filed today: 0), in "
+    "buckets 0-3, 4-7, 8-14, 15-30, 31-60, >60; also by category, channel and "
+    "maladministration type (`unclassified` where none is set yet).",
 )
 def get_aging(
     staff: StaffMember,
