@@ -7,6 +7,8 @@ written to a store in large transactions to make a log, or fed to projections di
 
 from __future__ import annotations
 
+import heapq
+import itertools
 import random
 from collections.abc import Iterator
 from datetime import datetime, timedelta
@@ -39,17 +41,26 @@ TOKEN_HASH = hash_access_token("bench-access-token")
 
 
 def complaint_histories(
-    count: int, start: datetime, days: int, calendar: WorkingCalendar, seed: int = 2009
+    count: int,
+    start: datetime,
+    days: int,
+    calendar: WorkingCalendar,
+    seed: int = 2009,
+    in_filing_order: bool = False,
 ) -> Iterator[list[Any]]:
     """The events of ``count`` complaints filed over ``days`` from ``start``, one list each:
     about 12 % rejected, most verified, routed, answered and resolved, half with feedback,
     and the most recent still open. Beside them, in the same lists, SKM survey responses
     (about three for every ten complaints) and an improvement promise's whole history for
-    every 250 complaints, so that every view has events of its own to read."""
+    every 250 complaints, so that every view has events of its own to read.
+    ``in_filing_order``: each complaint filed after the one before (else at random)."""
     rng = random.Random(seed)
     filings = [Filing.model_validate_json(body) for body in complaint_bodies(2000, seed)]
     for number in range(count):
-        filed_at = start + timedelta(seconds=rng.uniform(0, days * 86400))
+        if in_filing_order:
+            filed_at = start + timedelta(seconds=(number + rng.random()) * days * 86400 / count)
+        else:
+            filed_at = start + timedelta(seconds=rng.uniform(0, days * 86400))
         filing = filings[number % len(filings)]
         tracking_number = format_tracking_number(rng.getrandbits(50))
         complaint = Complaint.file(
@@ -80,6 +91,24 @@ def complaint_histories(
         if number % COMPLAINTS_PER_PROMISE == COMPLAINTS_PER_PROMISE - 1:
             events.extend(_promise(rng, complaint.unit_id, filed_at, calendar))
         yield events
+
+
+def in_time_order(histories: Iterator[list[Any]]) -> Iterator[Any]:
+    """The events of histories given in filing order, as a log holds them: in the order
+    they happened, complaints' lifecycles interleaved. An event waits until a complaint
+    filed after it arrives (every later event happens after that filing)."""
+    waiting: list[tuple[datetime, int, Any]] = []
+    order = itertools.count()
+    for events in histories:
+        filed_at = events[0].at
+        when = filed_at
+        for event in events:
+            when = getattr(event, "at", when)  # an index's event: the moment before it
+            heapq.heappush(waiting, (when, next(order), event))
+        while waiting and waiting[0][0] <= filed_at:
+            yield heapq.heappop(waiting)[2]
+    while waiting:
+        yield heapq.heappop(waiting)[2]
 
 
 def _survey_response(rng: random.Random, unit_id: str, at: datetime) -> list[Any]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import shutil
 import sys
 import time
@@ -11,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from eventsourcing.utils import get_topic
-from histories import UNIT_IDS, complaint_histories
+from histories import UNIT_IDS, complaint_histories, in_time_order
 
 from domain.sla import SlaPolicy
 from domain.values import Actor, Role
@@ -23,27 +24,31 @@ from services.composition import build_ledger
 
 HISTORY_START = datetime(2025, 11, 24, tzinfo=UTC)
 HISTORY_DAYS = 364
-SAVE_BATCH = 400  # complaints per transaction
+SAVE_BATCH = 3000  # events per transaction
+EVENTS_PER_COMPLAINT_AT_LEAST = 6  # so that enough complaints are planned for the log
 FEED_BATCH = 5000  # events per view transaction
 ADMIN = Actor("bench", Role.ADMIN)
 
 
 def build_log(database_url: str, events_wanted: int, report: Callable[[str], None]) -> int:
     """Fill an empty store with complaint histories until it holds ``events_wanted``
-    events; returns how many it holds."""
+    events, written in the order they happened (complaints filed over a year, their
+    lifecycles interleaved); returns how many it holds."""
     ledger = build_ledger(Settings(database_url=database_url))
     try:
         for unit_id in UNIT_IDS:
             ledger.register_unit(ADMIN, unit_id, unit_id, None, SlaPolicy())
         stored = ledger.recorder.max_notification_id() or 0
-        histories = complaint_histories(10**9, HISTORY_START, HISTORY_DAYS, ledger.calendar)
+        complaints = events_wanted // EVENTS_PER_COMPLAINT_AT_LEAST
+        histories = complaint_histories(
+            complaints, HISTORY_START, HISTORY_DAYS, ledger.calendar, in_filing_order=True
+        )
+        events = in_time_order(histories)
         started = time.monotonic()
         while stored < events_wanted:
-            batch = [
-                event
-                for _, events in zip(range(SAVE_BATCH), histories, strict=False)
-                for event in events
-            ]
+            batch = list(itertools.islice(events, SAVE_BATCH))
+            if not batch:
+                break
             ledger.save(*batch)
             stored = ledger.recorder.max_notification_id() or 0
             rate = stored / max(time.monotonic() - started, 1e-9)
@@ -55,7 +60,7 @@ def build_log(database_url: str, events_wanted: int, report: Callable[[str], Non
 
 def cached_sqlite_log(cache_dir: Path, events_wanted: int, report: Callable[[str], None]) -> Path:
     """A SQLite event store of at least ``events_wanted`` events, built on first use."""
-    path = cache_dir / f"projection-log-{events_wanted}.db"
+    path = cache_dir / f"projection-log-{events_wanted}-in-time-order.db"
     if not path.exists():
         cache_dir.mkdir(parents=True, exist_ok=True)
         building = path.with_suffix(".building")

@@ -9,7 +9,7 @@ equals a rebuilt one row for row.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from projections.store import ViewTransaction
@@ -18,23 +18,20 @@ Key = tuple[Any, ...]
 Pending = dict[Key, list[int]]
 
 
-def _takes_away(deltas: Sequence[int]) -> bool:
-    return min(deltas) < 0
-
-
 class CountTable:
-    """How one table's counts are written. ``may_empty(deltas)`` says whether a key's
-    deltas could leave its row at zero (by default: when one of them is negative)."""
+    """How one table's counts are written. A key's row may be left at zero when one of
+    its deltas is negative, or, given ``covering``, when the delta of that count (one
+    that is zero only when all the others are) is negative."""
 
     def __init__(
         self,
         table: str,
         key_columns: Sequence[str],
         count_columns: Sequence[str],
-        may_empty: Callable[[Sequence[int]], bool] = _takes_away,
+        covering: int | None = None,
     ) -> None:
         self.table = table
-        self._may_empty = may_empty
+        self._covering = covering
         columns = (*key_columns, *count_columns)
         self._upsert = (
             f"INSERT INTO {table} ({', '.join(columns)}) "
@@ -54,11 +51,16 @@ class CountTable:
         return pending
 
     def write(self, tx: ViewTransaction, pending: Pending) -> None:
+        rows = [(*key, *deltas) for key, deltas in pending.items() if any(deltas)]
         # In key order: each row then lands beside the one before it in the table's
         # b-tree, which measured two to three times faster than in the order added.
-        rows = sorted((*key, *deltas) for key, deltas in pending.items() if any(deltas))
+        rows.sort()
         if rows:
             tx.executemany(self._upsert, rows)
-        emptied = [key for key, deltas in pending.items() if self._may_empty(deltas)]
+        covering = self._covering
+        if covering is None:
+            emptied = [key for key, deltas in pending.items() if min(deltas) < 0]
+        else:
+            emptied = [key for key, deltas in pending.items() if deltas[covering] < 0]
         if emptied:
             tx.executemany(self._prune, emptied)

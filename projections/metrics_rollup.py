@@ -42,7 +42,7 @@ TOTAL_COUNTS = CountTable(
     "complaint_totals",
     ("unit_id", "period"),
     TOTALS,
-    may_empty=lambda deltas: deltas[0] < 0,  # every other total counts received complaints
+    covering=0,  # every other total counts received complaints
 )
 RESOLUTION_COUNTS = CountTable("complaint_resolutions", ("unit_id", "resolved_day"), ("resolved",))
 
