@@ -119,18 +119,14 @@ def _text(value: Any) -> str | None:
 def _flush(tx: ViewTransaction, pending: _Pending) -> None:
     if not pending.rows:
         return
-    marks = ", ".join("?" for _ in COLUMNS)
-    tx.executemany(
-        f"INSERT INTO audit_events ({', '.join(COLUMNS)}) VALUES ({marks})"
-        " ON CONFLICT (position) DO NOTHING",
-        pending.rows,
-    )
+    tx.insert_many("audit_events", COLUMNS, pending.rows, "ON CONFLICT (position) DO NOTHING")
     if not pending.units:
         return
     # A unit recorded later in the log wins, whichever writer gets there first.
-    tx.executemany(
-        "INSERT INTO audit_units (id, unit_id, position) VALUES (?, ?, ?)"
-        " ON CONFLICT (id) DO UPDATE SET unit_id = excluded.unit_id,"
-        " position = excluded.position WHERE excluded.position > audit_units.position",
+    tx.insert_many(
+        "audit_units",
+        ("id", "unit_id", "position"),
         [(key, unit, position) for key, (unit, position) in pending.units.items()],
+        "ON CONFLICT (id) DO UPDATE SET unit_id = excluded.unit_id,"
+        " position = excluded.position WHERE excluded.position > audit_units.position",
     )

@@ -32,12 +32,9 @@ class CountTable:
     ) -> None:
         self.table = table
         self._covering = covering
-        columns = (*key_columns, *count_columns)
-        self._upsert = (
-            f"INSERT INTO {table} ({', '.join(columns)}) "
-            f"VALUES ({', '.join('?' for _ in columns)}) "
-            f"ON CONFLICT ({', '.join(key_columns)}) DO UPDATE SET "
-            + ", ".join(f"{count} = {table}.{count} + excluded.{count}" for count in count_columns)
+        self._columns = (*key_columns, *count_columns)
+        self._add = f"ON CONFLICT ({', '.join(key_columns)}) DO UPDATE SET " + ", ".join(
+            f"{count} = {table}.{count} + excluded.{count}" for count in count_columns
         )
         self._prune = (
             f"DELETE FROM {table} WHERE "
@@ -56,7 +53,7 @@ class CountTable:
         # b-tree, which measured two to three times faster than in the order added.
         rows.sort()
         if rows:
-            tx.executemany(self._upsert, rows)
+            tx.insert_many(self.table, self._columns, rows, self._add)
         covering = self._covering
         if covering is None:
             emptied = [key for key, deltas in pending.items() if min(deltas) < 0]

@@ -28,10 +28,6 @@ class RowBatch:
         self._columns = tuple(columns)
         self._moves = moves
         self._select = f"SELECT {', '.join(self._columns)} FROM {table} WHERE id = ?"
-        self._update = (
-            f"UPDATE {table} SET {', '.join(f'{column} = ?' for column in self._columns)}"
-            " WHERE id = ?"
-        )
         self._before: dict[str, Row | None] = {}
         self._rows: dict[str, Row] = {}
 
@@ -63,12 +59,9 @@ class RowBatch:
                 continue
             self._moves(tx, before, row)
         for columns, values in inserts.items():
-            marks = ", ".join("?" for _ in columns)
-            tx.executemany(
-                f"INSERT INTO {self._table} ({', '.join(columns)}) VALUES ({marks})", values
-            )
+            tx.insert_many(self._table, columns, values)
         if updates:
-            tx.executemany(self._update, updates)
+            tx.update_many(self._table, self._columns, updates)
 
 
 def row_batch(tx: ViewTransaction, table: str, columns: Sequence[str], moves: Moves) -> RowBatch:

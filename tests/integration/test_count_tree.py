@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from infra.event_store import sqlite_path
 from projections import count_tree
 from projections.counts import CountTable
-from projections.store import SQLiteViewStore, ViewStore
+from projections.store import BULK_ROWS, SQLiteViewStore, ViewStore
 from services.projection_host import open_view_store
 
 TABLE = "tree_test"
@@ -132,3 +132,32 @@ def test_a_count_table_keeps_a_row_only_while_it_counts_something(store: ViewSto
         pending["x",], pending["y",] = [-1, -2], [-1, 1]  # x moved away, y moved within
 
     assert sorted(store.query("SELECT name, a, b FROM counted")) == [("y", 0, 1)]
+
+
+@pytest.mark.parametrize("rows", [3, BULK_ROWS + 50])
+def test_many_rows_are_inserted_updated_and_added_to(store: ViewStore, rows: int) -> None:
+    """Few rows go one statement each; many go in bulk (through COPY on PostgreSQL)."""
+    store.create_tables(
+        [
+            "CREATE TABLE IF NOT EXISTS bulk (id TEXT PRIMARY KEY, name TEXT,"
+            " total BIGINT NOT NULL DEFAULT 0, note TEXT NOT NULL DEFAULT 'none',"
+            " code TEXT NOT NULL)"
+        ]
+    )
+    ids = [f"row-{number:04d}" for number in range(rows)]
+    with store.transaction() as tx:
+        tx.insert_many("bulk", ("id", "name", "total", "code"), [(i, None, 1, "c") for i in ids])
+    with store.transaction() as tx:
+        tx.update_many("bulk", ("name",), [(f"name of {i}", i) for i in ids[1:]])
+        tx.insert_many(
+            "bulk",
+            ("id", "total", "code"),
+            [(i, 2, "c") for i in ids[::2]],
+            "ON CONFLICT (id) DO UPDATE SET total = bulk.total + excluded.total",
+        )
+
+    found = sorted(store.query("SELECT id, name, total, note, code FROM bulk"))
+    assert found == [
+        (i, None if n == 0 else f"name of {i}", 3 if n % 2 == 0 else 1, "none", "c")
+        for n, i in enumerate(ids)
+    ]
