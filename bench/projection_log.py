@@ -94,6 +94,7 @@ def feed_views(
         pending.extend(e for e in events if _topic(e) in topics)
         if len(pending) >= FEED_BATCH or done == complaints:
             with store.transaction() as tx:
+                tx.events = pending
                 for projection in projections:
                     wanted = set(projection.topics)
                     for event in pending:

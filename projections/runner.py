@@ -104,6 +104,7 @@ class ProjectionRunner:
         """Process (log position, event) pairs, in order and newer than the view, and move
         to ``position``."""
         with self._store.transaction() as tx:
+            tx.events = [event for _, event in events]
             for event_position, event in events:
                 tx.event_position = event_position
                 self.projection.process(event, tx)

@@ -43,6 +43,7 @@ class ViewTransaction(ABC):
 
     _deferred: dict[str, tuple[Any, Flush]]
     event_position = 0  # the log position of the event being processed, set by the runner
+    events: Sequence[Any] = ()  # the events the transaction applies, set by the runner
 
     def deferred(self, name: str, start: Callable[[], Any], flush: Flush) -> Any:
         """This transaction's state called ``name`` (made by ``start`` on first use);
