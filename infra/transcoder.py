@@ -114,13 +114,16 @@ class EnumAsValue(Transcoding):
     def __init__(self, enum_class: type[Enum]) -> None:
         self.type = enum_class
         self.name = enum_class.__name__
+        self._members = {member.value: member for member in enum_class}
 
     def encode(self, obj: Enum) -> Any:
         return obj.value
 
     def decode(self, data: Any) -> Enum:
-        enum_value: Enum = self.type(data)
-        return enum_value
+        member = self._members.get(data)  # a dict lookup: calling the class is much slower
+        if member is None:
+            member = self.type(data)  # raises ValueError for a value it does not have
+        return member
 
 
 class DataclassAsDict(Transcoding):

@@ -36,6 +36,7 @@ STATUS_BY_EVENT = {
     "Closed": Status.CLOSED,
     "Withdrawn": Status.WITHDRAWN,
 }
+STATUS_OF_VALUE = {status.value: status for status in Status}  # faster than calling Status
 _DEADLINE_DDL = ", ".join(f"{column} BIGINT" for column in DEADLINE_COLUMNS.values())
 _CHANGING_COLUMNS = (  # what events change, and what working out the next deadline reads
     "status", "category", "maladministration", "unit_id", "routed", *DEADLINE_COLUMNS.values(),
@@ -171,7 +172,7 @@ def _due(row: dict[str, Any]) -> overdue.Due:
 
 def _next_due(row: dict[str, Any]) -> int:
     state = _DeadlineState(
-        status=Status(row["status"]),
+        status=STATUS_OF_VALUE[row["status"]],
         first_responded_at=row["first_responded_at"],
         deadlines={
             kind: row[column]
