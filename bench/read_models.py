@@ -158,8 +158,15 @@ def measure_summary(store: str, args: argparse.Namespace, workdir: Path) -> tupl
     with fresh_store(store, workdir, args.postgres_url) as database_url:
         fed = filled_views(database_url, args)
         with running_server(database_url, workdir) as server:
-            latencies = asyncio.run(ask_summaries(server.base_url, args.summary_requests))
-    stats = percentiles(latencies)
+            latencies = asyncio.run(
+                ask(
+                    server.base_url, "/v1/metrics/summary", SUMMARY_QUESTIONS, args.summary_requests
+                )
+            )
+            aging = asyncio.run(
+                ask(server.base_url, "/v1/metrics/aging", AGING_QUESTIONS, args.summary_requests)
+            )
+    stats, aging_stats = percentiles(latencies), percentiles(aging)
     return (
         store,
         f"{args.summary_complaints:,}",
@@ -168,6 +175,7 @@ def measure_summary(store: str, args: argparse.Namespace, workdir: Path) -> tupl
         f"{stats['p50']:.1f}",
         f"{stats['p99']:.1f}",
         f"{stats['max']:.1f}",
+        f"{aging_stats['p50']:.1f} / {aging_stats['p99']:.1f}",
     )
 
 
@@ -175,7 +183,8 @@ def filled_views(database_url: str, args: argparse.Namespace) -> int:
     """Fill the store's complaints and metrics views with ``--summary-complaints``
     complaints; on SQLite the filled views file is cached for the next run."""
     path = sqlite_path(database_url)
-    cached = args.cache / f"summary-views-{args.summary_complaints}.db"
+    versions = f"{ComplaintsProjection.version}.{MetricsProjection.version}"
+    cached = args.cache / f"summary-views-{args.summary_complaints}-v{versions}.db"
     if path is not None and cached.exists():
         shutil.copyfile(cached, views_file_beside(path))
         return int(cached.with_suffix(".events").read_text())
@@ -192,27 +201,33 @@ def filled_views(database_url: str, args: argparse.Namespace) -> int:
     return fed
 
 
-async def ask_summaries(base_url: str, requests: int) -> list[float]:
+SUMMARY, AGING = "/v1/metrics/summary", "/v1/metrics/aging"
+LAST_DAY = date(2026, 11, 23)
+SUMMARY_QUESTIONS = [
+    {"from": str(LAST_DAY - timedelta(days=days)), "to": str(LAST_DAY), **unit}
+    for days in SUMMARY_PERIODS
+    for unit in ({}, {"unit_id": "unit-07"})
+]
+AGING_QUESTIONS: list[dict[str, str]] = [{}, {"unit_id": "unit-07"}]
+
+
+async def ask(
+    base_url: str, path: str, questions: list[dict[str, str]], requests: int
+) -> list[float]:
+    """Milliseconds each of ``requests`` GETs of ``path`` took, one at a time, cycling
+    through the questions (query parameters), as a coordinator."""
     token = TokenIssuer(SECRET_KEY, timedelta(hours=1)).issue(
         Role.COORDINATOR, "bench", [], datetime.now(UTC)
     )
-    last_day = date(2026, 11, 23)
-    queries = [
-        {"from": str(last_day - timedelta(days=days)), "to": str(last_day), **unit}
-        for days in SUMMARY_PERIODS
-        for unit in ({}, {"unit_id": "unit-07"})
-    ]
     latencies = []
     headers = {"Authorization": f"Bearer {token}"}
     async with httpx.AsyncClient(base_url=base_url, headers=headers, timeout=30) as client:
         for number in range(requests):
             started = time.perf_counter()
-            response = await client.get(
-                "/v1/metrics/summary", params=queries[number % len(queries)]
-            )
+            response = await client.get(path, params=questions[number % len(questions)])
             latencies.append(1000 * (time.perf_counter() - started))
             if response.status_code != 200:
-                raise RuntimeError(f"summary answered {response.status_code}: {response.text}")
+                raise RuntimeError(f"{path} answered {response.status_code}: {response.text}")
     return latencies
 
 
@@ -235,6 +250,7 @@ SUMMARY_HEADER = (
     "p50 ms",
     "p99 ms",
     "max ms",
+    "aging p50 / p99 ms",
 )
 
 
