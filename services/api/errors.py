@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import orjson
@@ -86,7 +87,21 @@ async def http_error_handler(_request: Request, error: Exception) -> ErrorRespon
     )
 
 
+HANDLERS: dict[type[Exception], Callable[[Request, Exception], Awaitable[ErrorResponse]]] = {
+    errors.DomainError: domain_error_handler,
+    RequestValidationError: validation_error_handler,
+    StarletteHTTPException: http_error_handler,
+}
+HANDLED_ERRORS = tuple(HANDLERS)
+
+
 def install_error_handlers(app: FastAPI) -> None:
-    app.add_exception_handler(errors.DomainError, domain_error_handler)
-    app.add_exception_handler(RequestValidationError, validation_error_handler)
-    app.add_exception_handler(StarletteHTTPException, http_error_handler)
+    for error_class, handler in HANDLERS.items():
+        app.add_exception_handler(error_class, handler)
+
+
+async def error_response(request: Request, error: Exception) -> ErrorResponse:
+    """The response the app's handlers give ``error`` (one of ``HANDLED_ERRORS``), for
+    code that runs outside the router."""
+    handler = next(HANDLERS[cls] for cls in type(error).__mro__ if cls in HANDLERS)
+    return await handler(request, error)
