@@ -16,11 +16,10 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from projections.counts import Pending
+from projections.counts import Key, Pending
 from projections.store import ViewTransaction
 
 DIGITS = tuple(f"c{digit}" for digit in range(10))
-Key = tuple[Any, ...]
 
 
 class ViewInconsistentError(RuntimeError):

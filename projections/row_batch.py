@@ -41,13 +41,11 @@ class RowBatch:
 
     def get(self, tx: ViewTransaction, row_id: str) -> Row:
         """The row as this transaction has it so far; change it in place."""
+        if row_id not in self._rows and not self._prefetched:
+            self._prefetch(tx)
         row = self._rows.get(row_id)
-        if row is None:
-            if not self._prefetched:
-                self._prefetch(tx)
-                return self.get(tx, row_id)
-            values = tx.query(self._select, (row_id,))[0]
-            row = self._keep(row_id, values)
+        if row is None:  # an event the runner did not announce in ``tx.events``
+            row = self._keep(row_id, tx.query(self._select, (row_id,))[0])
         return row
 
     def _prefetch(self, tx: ViewTransaction) -> None:

@@ -82,17 +82,36 @@ class ViewTransaction(ABC):
     ) -> None:
         """Insert ``rows`` (values of ``columns``), each subject to ``on_conflict`` (an
         ``ON CONFLICT`` clause; no two rows may have the same key)."""
+        listed = ", ".join(columns)
+        staged = self._staged(table, columns, rows)
+        if staged is not None:
+            self.execute(
+                f"INSERT INTO {table} ({listed}) SELECT {listed} FROM {staged} {on_conflict}"
+            )
+            return
         marks = ", ".join("?" for _ in columns)
-        self.executemany(
-            f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks}) {on_conflict}", rows
-        )
+        self.executemany(f"INSERT INTO {table} ({listed}) VALUES ({marks}) {on_conflict}", rows)
 
     def update_many(
         self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]
     ) -> None:
         """Set ``columns`` of rows found by ``id``: each row gives their values, then the id."""
+        staged = self._staged(table, (*columns, "id"), rows)
+        if staged is not None:
+            assignments = ", ".join(f"{column} = {staged}.{column}" for column in columns)
+            self.execute(
+                f"UPDATE {table} SET {assignments} FROM {staged} WHERE {table}.id = {staged}.id"
+            )
+            return
         assignments = ", ".join(f"{column} = ?" for column in columns)
         self.executemany(f"UPDATE {table} SET {assignments} WHERE id = ?", rows)
+
+    def _staged(
+        self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]
+    ) -> str | None:
+        """A table ``rows`` were loaded into, to be written from in one statement, where
+        the store loads many rows faster that way; None: write them a row at a time."""
+        return None
 
     def set_position(self, name: str, position: int, version: int) -> None:
         self.execute(
@@ -213,7 +232,7 @@ class _PostgresTransaction(ViewTransaction):
 
     def __init__(self, connection: Any) -> None:
         self._connection = connection
-        self._staged = 0
+        self._stagings = 0
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> None:
         self._connection.execute(_pg(sql), params)
@@ -225,37 +244,15 @@ class _PostgresTransaction(ViewTransaction):
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
         return list(self._connection.execute(_pg(sql), params).fetchall())
 
-    def insert_many(
-        self,
-        table: str,
-        columns: Sequence[str],
-        rows: Sequence[Sequence[Any]],
-        on_conflict: str = "",
-    ) -> None:
-        if len(rows) < BULK_ROWS:
-            super().insert_many(table, columns, rows, on_conflict)
-            return
-        staged = self._stage(table, columns, rows)
-        listed = ", ".join(columns)
-        self.execute(f"INSERT INTO {table} ({listed}) SELECT {listed} FROM {staged} {on_conflict}")
-
-    def update_many(
+    def _staged(
         self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]
-    ) -> None:
+    ) -> str | None:
+        """Many rows are copied into a temporary table of ``table``'s ``columns`` (with
+        their types, without constraints), dropped at commit."""
         if len(rows) < BULK_ROWS:
-            super().update_many(table, columns, rows)
-            return
-        staged = self._stage(table, (*columns, "id"), rows)
-        assignments = ", ".join(f"{column} = {staged}.{column}" for column in columns)
-        self.execute(
-            f"UPDATE {table} SET {assignments} FROM {staged} WHERE {table}.id = {staged}.id"
-        )
-
-    def _stage(self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
-        """Copy ``rows`` into a temporary table of ``table``'s ``columns`` (with their
-        types, without constraints), dropped at commit."""
-        self._staged += 1
-        staged = f"staged_{self._staged}_{table}"
+            return None
+        self._stagings += 1
+        staged = f"staged_{self._stagings}_{table}"
         listed = ", ".join(columns)
         self._connection.execute(
             f"CREATE TEMPORARY TABLE {staged} ON COMMIT DROP"
