@@ -33,16 +33,26 @@ REASON_FIELDS = {
 }
 # Events that place an aggregate in a unit; its later events carry no unit of their own.
 UNIT_MOVES = frozenset({"Complaint.Filed", "Complaint.Forwarded", "ImprovementPromise.Drafted"})
+LOOKUP_CHUNK = 500  # ids per statement reading stored units
 EventType = Callable[[type], str]
 EventId = Callable[[UUID, int], str]
 
 
 @dataclass
 class _Pending:
-    """This transaction's rows and unit moves, written once before it commits."""
+    """This transaction's rows and unit moves, written once before it commits, and the
+    units stored before it of the aggregates its events are about."""
 
     rows: list[tuple[Any, ...]] = field(default_factory=list)
     units: dict[str, tuple[str, int]] = field(default_factory=dict)  # id -> (unit, position)
+    stored_units: dict[str, str | None] | None = None  # read on first need
+
+    def stored_unit(self, tx: ViewTransaction, key: str) -> str | None:
+        if self.stored_units is None:
+            self.stored_units = _stored_units(tx, _aggregates_of(tx.events))
+        if key not in self.stored_units:  # an event the runner did not announce
+            self.stored_units.update(_stored_units(tx, [key]))
+        return self.stored_units.get(key)
 
 
 class AuditProjection:
@@ -108,8 +118,25 @@ def _unit_at(
     key = complaint_id or aggregate_id
     if key in pending.units:
         return pending.units[key][0]
-    rows = tx.query("SELECT unit_id FROM audit_units WHERE id = ?", (key,))
-    return str(rows[0][0]) if rows else None
+    return pending.stored_unit(tx, key)
+
+
+def _aggregates_of(events: Sequence[Any]) -> list[str]:
+    """The ids whose unit the events may need: their aggregates' and complaints'."""
+    ids = {str(event.originator_id) for event in events}
+    ids.update(str(event.complaint_id) for event in events if hasattr(event, "complaint_id"))
+    return list(ids)
+
+
+def _stored_units(tx: ViewTransaction, ids: Sequence[str]) -> dict[str, str | None]:
+    """The stored unit of each of ``ids`` (None: none yet), read a few hundred at a time."""
+    units: dict[str, str | None] = dict.fromkeys(ids)
+    for start in range(0, len(ids), LOOKUP_CHUNK):
+        chunk = ids[start : start + LOOKUP_CHUNK]
+        marks = ", ".join("?" for _ in chunk)
+        query = f"SELECT id, unit_id FROM audit_units WHERE id IN ({marks})"
+        units.update((str(key), str(unit)) for key, unit in tx.query(query, chunk))
+    return units
 
 
 def _text(value: Any) -> str | None:
