@@ -6,6 +6,8 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
 
+from domain.creation import created
+
 # Crockford's base32 alphabet: no I, L, O or U, so numbers read aloud or typed survive.
 TRACKING_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 TRACKING_PREFIX = "ADU-"
@@ -39,7 +41,9 @@ class TrackingIndex(Aggregate):
 
     @classmethod
     def assign(cls, tracking_number: str, complaint_id: UUID) -> TrackingIndex:
-        return cls(
+        return created(
+            cls,
+            cls.Assigned,  # type: ignore[attr-defined]
             id=tracking_aggregate_id(tracking_number),
             tracking_number=tracking_number,
             complaint_id=complaint_id,
