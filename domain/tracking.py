@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from uuid import NAMESPACE_URL, UUID, uuid5
+import hashlib
+from uuid import NAMESPACE_URL, UUID
 
 from eventsourcing.domain import Aggregate, event
 
@@ -27,8 +28,13 @@ def normalise_tracking_number(text: str) -> str:
     return cleaned if cleaned.startswith(TRACKING_PREFIX) else TRACKING_PREFIX + cleaned
 
 
+# uuid5(NAMESPACE_URL, "aduan:tracking:" + number), with the hashed prefix built once.
+_TRACKING_NAME_PREFIX = NAMESPACE_URL.bytes + b"aduan:tracking:"
+
+
 def tracking_aggregate_id(tracking_number: str) -> UUID:
-    return uuid5(NAMESPACE_URL, f"aduan:tracking:{tracking_number}")
+    digest = hashlib.sha1(_TRACKING_NAME_PREFIX + tracking_number.encode(), usedforsecurity=False)
+    return UUID(bytes=digest.digest()[:16], version=5)
 
 
 class TrackingIndex(Aggregate):
