@@ -53,12 +53,13 @@ def test_events_beyond_one_statement_get_the_notification_ids_they_are_read_back
     ]
 
 
-def test_a_duplicate_event_fails_the_whole_transaction(
-    recorder: MultiRowSQLiteRecorder,
+@pytest.mark.parametrize("others", [2, ROWS_PER_STATEMENT])  # one statement, or a transaction
+def test_a_duplicate_event_fails_the_whole_write(
+    recorder: MultiRowSQLiteRecorder, others: int
 ) -> None:
     (taken,) = events(1)
     recorder.insert_events([taken])
-    batch = [*events(ROWS_PER_STATEMENT), taken]
+    batch = [*events(others), taken]
 
     with pytest.raises(IntegrityError):
         recorder.insert_events(batch)
