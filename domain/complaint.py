@@ -13,6 +13,7 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate, event
 
 from domain.calendar import WorkingCalendar
+from domain.creation import created
 from domain.deadlines import active_deadlines, filing_deadlines, shift_for_pause
 from domain.errors import RuleViolationError
 from domain.lifecycle import check_action
@@ -99,7 +100,8 @@ class Complaint(Aggregate):
         if incident_date is not None and incident_date > calendar.local_date(at):
             raise RuleViolationError("The incident date is in the future.", field="incident_date")
         deadlines = filing_deadlines(policy, calendar, at)
-        return cls(id=id, at=at, policy=policy, deadlines=deadlines, **details)
+        filed = cls.Filed  # type: ignore[attr-defined]
+        return created(cls, filed, id=id, at=at, policy=policy, deadlines=deadlines, **details)
 
     # Queries -----------------------------------------------------------------------
 

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from uuid import NAMESPACE_URL, UUID, uuid5
+import hashlib
+from uuid import NAMESPACE_URL, UUID
 
 from eventsourcing.domain import Aggregate, event
+
+from domain.creation import created
 
 # Crockford's base32 alphabet: no I, L, O or U, so numbers read aloud or typed survive.
 TRACKING_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -25,8 +28,13 @@ def normalise_tracking_number(text: str) -> str:
     return cleaned if cleaned.startswith(TRACKING_PREFIX) else TRACKING_PREFIX + cleaned
 
 
+# uuid5(NAMESPACE_URL, "aduan:tracking:" + number), with the hashed prefix built once.
+_TRACKING_NAME_PREFIX = NAMESPACE_URL.bytes + b"aduan:tracking:"
+
+
 def tracking_aggregate_id(tracking_number: str) -> UUID:
-    return uuid5(NAMESPACE_URL, f"aduan:tracking:{tracking_number}")
+    digest = hashlib.sha1(_TRACKING_NAME_PREFIX + tracking_number.encode(), usedforsecurity=False)
+    return UUID(bytes=digest.digest()[:16], version=5)
 
 
 class TrackingIndex(Aggregate):
@@ -39,7 +47,9 @@ class TrackingIndex(Aggregate):
 
     @classmethod
     def assign(cls, tracking_number: str, complaint_id: UUID) -> TrackingIndex:
-        return cls(
+        return created(
+            cls,
+            cls.Assigned,  # type: ignore[attr-defined]
             id=tracking_aggregate_id(tracking_number),
             tracking_number=tracking_number,
             complaint_id=complaint_id,

@@ -8,6 +8,7 @@ from urllib.parse import unquote, urlsplit
 from infra.settings import Settings
 
 TRANSCODER_TOPIC = "infra.transcoder:OrjsonTranscoder"
+SQLITE_RECORDER_TOPIC = "infra.sqlite_recorder:MultiRowSQLiteRecorder"
 
 
 class DatabaseUrlError(ValueError):
@@ -37,6 +38,7 @@ def _store_env(url: str, pool_size: int) -> dict[str, str]:
             "PERSISTENCE_MODULE": "eventsourcing.sqlite",
             "SQLITE_DBNAME": str(path),
             "SQLITE_LOCK_TIMEOUT": "10",
+            "APPLICATION_RECORDER_TOPIC": SQLITE_RECORDER_TOPIC,
         }
     parts = urlsplit(url)
     if parts.scheme in ("postgresql", "postgres"):

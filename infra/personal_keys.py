@@ -21,6 +21,7 @@ from psycopg.conninfo import make_conninfo
 from psycopg_pool import ConnectionPool
 
 TABLE = "personal_data_keys"
+KEYS_PER_STATEMENT = 200  # four parameters each: under the oldest SQLite limit (999)
 DDL = (
     f"CREATE TABLE IF NOT EXISTS {TABLE} (ref TEXT PRIMARY KEY, complaint_id TEXT NOT NULL,"
     " key BYTEA, created_at TEXT NOT NULL, erased_at TEXT)"
@@ -89,19 +90,18 @@ class SQLitePersonalKeys(PersonalKeys):
         self._connection.execute(DDL.replace("BYTEA", "BLOB"))
 
     def put(self, keys: Sequence[PersonalKey]) -> None:
-        rows = [(k.ref, k.complaint_id, k.key, k.created_at.isoformat()) for k in keys]
+        """One statement (its own transaction) for up to KEYS_PER_STATEMENT keys: a group
+        commit's keys cost one wait for SQLite, not one per key. Keys are stored before the
+        events that need them, so keys left by a later statement's failure are only unused."""
         with self._lock:
-            self._connection.execute("BEGIN IMMEDIATE")
-            try:
-                self._connection.executemany(
+            for start in range(0, len(keys), KEYS_PER_STATEMENT):
+                chunk = keys[start : start + KEYS_PER_STATEMENT]
+                values = ", ".join(["(?, ?, ?, ?)"] * len(chunk))
+                self._connection.execute(
                     f"INSERT OR IGNORE INTO {TABLE} (ref, complaint_id, key, created_at)"
-                    " VALUES (?, ?, ?, ?)",
-                    rows,
+                    f" VALUES {values}",
+                    [value for key in chunk for value in _row(key)],
                 )
-            except BaseException:
-                self._connection.execute("ROLLBACK")
-                raise
-            self._connection.execute("COMMIT")
 
     def find(self, ref: str) -> KeyRecord | None:
         with self._lock:
@@ -123,6 +123,10 @@ class SQLitePersonalKeys(PersonalKeys):
             self._connection.close()
 
 
+def _row(key: PersonalKey) -> tuple[str, str, bytes, str]:
+    return key.ref, key.complaint_id, key.key, key.created_at.isoformat()
+
+
 class PostgresPersonalKeys(PersonalKeys):
     def __init__(self, conninfo: str) -> None:
         self._pool = ConnectionPool(
@@ -132,12 +136,11 @@ class PostgresPersonalKeys(PersonalKeys):
             connection.execute(DDL)
 
     def put(self, keys: Sequence[PersonalKey]) -> None:
-        rows = [(k.ref, k.complaint_id, k.key, k.created_at.isoformat()) for k in keys]
         with self._pool.connection() as connection, connection.transaction():
             connection.cursor().executemany(
                 f"INSERT INTO {TABLE} (ref, complaint_id, key, created_at)"
                 " VALUES (%s, %s, %s, %s) ON CONFLICT (ref) DO NOTHING",
-                rows,
+                [_row(key) for key in keys],
             )
 
     def find(self, ref: str) -> KeyRecord | None:

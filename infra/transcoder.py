@@ -48,7 +48,11 @@ class OrjsonTranscoder(JSONTranscoder):
             return obj
         transcoding = self.types.get(kind)
         if transcoding is not None:
-            return {"_type_": transcoding.name, "_data_": self._to_json(transcoding.encode(obj))}
+            data = transcoding.encode(obj)  # mostly a string: recursed into only if not plain
+            return {
+                "_type_": transcoding.name,
+                "_data_": data if type(data) in _PLAIN else self._to_json(data),
+            }
         if isinstance(obj, dict):
             to_json = self._to_json
             return {
@@ -130,9 +134,10 @@ class DataclassAsDict(Transcoding):
     def __init__(self, dataclass_type: type) -> None:
         self.type = dataclass_type
         self.name = dataclass_type.__name__
+        self._field_names = tuple(field.name for field in dataclasses.fields(dataclass_type))
 
     def encode(self, obj: Any) -> dict[str, Any]:
-        return {field.name: getattr(obj, field.name) for field in dataclasses.fields(obj)}
+        return {name: getattr(obj, name) for name in self._field_names}
 
     def decode(self, data: dict[str, Any]) -> Any:
         return self.type(**data)
