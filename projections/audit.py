@@ -17,6 +17,7 @@ from uuid import UUID
 from eventsourcing.utils import get_topic
 
 from projections.complaints import micros
+from projections.row_batch import rows_of_ids
 from projections.store import ViewTransaction
 
 COLUMNS = (
@@ -33,7 +34,6 @@ REASON_FIELDS = {
 }
 # Events that place an aggregate in a unit; its later events carry no unit of their own.
 UNIT_MOVES = frozenset({"Complaint.Filed", "Complaint.Forwarded", "ImprovementPromise.Drafted"})
-LOOKUP_CHUNK = 500  # ids per statement reading stored units
 EventType = Callable[[type], str]
 EventId = Callable[[UUID, int], str]
 
@@ -131,11 +131,8 @@ def _aggregates_of(events: Sequence[Any]) -> list[str]:
 def _stored_units(tx: ViewTransaction, ids: Sequence[str]) -> dict[str, str | None]:
     """The stored unit of each of ``ids`` (None: none yet), read a few hundred at a time."""
     units: dict[str, str | None] = dict.fromkeys(ids)
-    for start in range(0, len(ids), LOOKUP_CHUNK):
-        chunk = ids[start : start + LOOKUP_CHUNK]
-        marks = ", ".join("?" for _ in chunk)
-        query = f"SELECT id, unit_id FROM audit_units WHERE id IN ({marks})"
-        units.update((str(key), str(unit)) for key, unit in tx.query(query, chunk))
+    found = rows_of_ids(tx, "SELECT id, unit_id FROM audit_units WHERE id IN", ids)
+    units.update((str(key), str(unit)) for key, unit in found)
     return units
 
 

@@ -9,9 +9,10 @@ event in between, for a fraction of the work when a row changes several times.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
+from projections.store import Row as StoredRow
 from projections.store import ViewTransaction
 
 Row = dict[str, Any]
@@ -53,11 +54,8 @@ class RowBatch:
         about: a statement per few hundred rows instead of one per row."""
         self._prefetched = True
         wanted = list({str(event.originator_id) for event in tx.events} - self._rows.keys())
-        for start in range(0, len(wanted), PREFETCH_CHUNK):
-            chunk = wanted[start : start + PREFETCH_CHUNK]
-            marks = ", ".join("?" for _ in chunk)
-            for row_id, *values in tx.query(f"{self._select_ids} ({marks})", chunk):
-                self._keep(row_id, values)
+        for row_id, *values in rows_of_ids(tx, self._select_ids, wanted):
+            self._keep(row_id, values)
 
     def _keep(self, row_id: str, values: Sequence[Any]) -> Row:
         before = dict(zip(self._columns, values, strict=True))
@@ -81,6 +79,14 @@ class RowBatch:
             tx.insert_many(self._table, columns, values)
         if updates:
             tx.update_many(self._table, self._columns, updates)
+
+
+def rows_of_ids(tx: ViewTransaction, select_in: str, ids: Sequence[str]) -> Iterator[StoredRow]:
+    """The rows ``select_in`` (a query ending in ``WHERE id IN``) finds for ``ids``, read
+    PREFETCH_CHUNK ids a statement."""
+    for start in range(0, len(ids), PREFETCH_CHUNK):
+        chunk = ids[start : start + PREFETCH_CHUNK]
+        yield from tx.query(f"{select_in} ({', '.join('?' for _ in chunk)})", chunk)
 
 
 def row_batch(tx: ViewTransaction, table: str, columns: Sequence[str], moves: Moves) -> RowBatch:
