@@ -106,6 +106,19 @@ class ViewTransaction(ABC):
         assignments = ", ".join(f"{column} = ?" for column in columns)
         self.executemany(f"UPDATE {table} SET {assignments} WHERE id = ?", rows)
 
+    def delete_many(
+        self, table: str, key_columns: Sequence[str], keys: Sequence[Sequence[Any]], condition: str
+    ) -> None:
+        """Delete the rows found by ``keys`` (values of ``key_columns``) that also meet
+        ``condition`` (on the table's other columns)."""
+        staged = self._staged(table, key_columns, keys)
+        if staged is not None:
+            matched = " AND ".join(f"{table}.{key} = {staged}.{key}" for key in key_columns)
+            self.execute(f"DELETE FROM {table} USING {staged} WHERE {matched} AND {condition}")
+            return
+        found = " AND ".join(f"{column} = ?" for column in key_columns)
+        self.executemany(f"DELETE FROM {table} WHERE {found} AND {condition}", keys)
+
     def _staged(
         self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]
     ) -> str | None:
