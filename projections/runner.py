@@ -9,12 +9,14 @@ from __future__ import annotations
 import gc
 import threading
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from typing import Any, Protocol
 
 from eventsourcing.persistence import ApplicationRecorder, Mapper
 
+from projections.recording import RecordingTransaction
 from projections.store import ViewStore, ViewTransaction
 
 READ_BATCH = 10_000
@@ -101,16 +103,50 @@ class ProjectionRunner:
         return applied
 
     def _load(self, progress: Progress | None) -> int:
-        """Apply the whole log to the emptied view, in large transactions."""
+        """Apply the whole log to the emptied view, in large transactions. Each batch is
+        worked out while the one before it is written by a thread of its own: the store's
+        work (in its server, or in SQLite's code, which lets go of the interpreter lock)
+        then overlaps the reading, decoding and processing of the next batch."""
         end = self._recorder.max_notification_id() or 0
         report = None if progress is None else (lambda at: progress(at, end))
         applied = 0
-        for position, batch in _read([self], 0, end, REBUILD_BATCH):
-            self._apply([(at, event) for at, _, event in batch], position, report)
-            applied += len(batch)
-            if report is not None:
-                report(position)
+        earlier: dict[str, Any] = {}
+        with ThreadPoolExecutor(1, thread_name_prefix=f"rebuild-{self.name}") as writer:
+            writing: Future[None] | None = None
+            for position, batch in _read([self], 0, end, REBUILD_BATCH):
+                events = [(at, event) for at, _, event in batch]
+                worked_out = self._work_out(events, earlier, report)
+                if writing is not None:
+                    writing.result()  # the batch before is in the view: one at a time
+                writing = writer.submit(self._write, worked_out, position)
+                earlier = worked_out.states()
+                applied += len(batch)
+                if report is not None:
+                    report(position)
+            if writing is not None:
+                writing.result()
         return applied
+
+    def _work_out(
+        self,
+        events: list[tuple[int, Any]],
+        earlier: dict[str, Any],
+        report: Callable[[int], None] | None,
+    ) -> RecordingTransaction:
+        """Process a batch of events on what the view holds (and the batch before left),
+        recording the writes; ``report`` is told the log position every PROGRESS_STEP
+        events."""
+        with self._store.transaction(write=False) as reading:
+            worked_out = RecordingTransaction(reading, earlier)
+            self._process(events, worked_out, report)
+            worked_out.flush_deferred()
+        return worked_out
+
+    def _write(self, worked_out: RecordingTransaction, position: int) -> None:
+        with self._store.loading(), self._store.transaction() as tx:
+            worked_out.replay(tx)
+            tx.set_position(self.name, position, self.projection.version)
+        self.position = position
 
     def _drop(self) -> None:
         with self._store.transaction() as tx:
@@ -118,23 +154,26 @@ class ProjectionRunner:
                 tx.execute(f"DROP TABLE IF EXISTS {table}")
             tx.execute("DELETE FROM projection_positions WHERE name = ?", (self.name,))
 
-    def _apply(
-        self,
-        events: list[tuple[int, Any]],
-        position: int,
-        report: Callable[[int], None] | None = None,
-    ) -> None:
+    def _apply(self, events: list[tuple[int, Any]], position: int) -> None:
         """Process (log position, event) pairs, in order and newer than the view, and move
-        to ``position``; ``report`` is told the log position every PROGRESS_STEP events."""
+        to ``position``."""
         with self._store.transaction() as tx:
-            tx.events = [event for _, event in events]
-            for done, (event_position, event) in enumerate(events, 1):
-                tx.event_position = event_position
-                self.projection.process(event, tx)
-                if report is not None and done % PROGRESS_STEP == 0:
-                    report(event_position)
+            self._process(events, tx)
             tx.set_position(self.name, position, self.projection.version)
         self.position = position
+
+    def _process(
+        self,
+        events: list[tuple[int, Any]],
+        tx: ViewTransaction,
+        report: Callable[[int], None] | None = None,
+    ) -> None:
+        tx.events = [event for _, event in events]
+        for done, (event_position, event) in enumerate(events, 1):
+            tx.event_position = event_position
+            self.projection.process(event, tx)
+            if report is not None and done % PROGRESS_STEP == 0:
+                report(event_position)
 
 
 def catch_up_together(runners: Sequence[ProjectionRunner], progress: Progress | None = None) -> int:

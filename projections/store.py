@@ -54,6 +54,12 @@ class ViewTransaction(ABC):
             self._deferred[name] = (start(), flush)
         return self._deferred[name][0]
 
+    def earlier(self, name: str) -> Any:
+        """The state called ``name`` of the batch of events applied just before this
+        transaction's, when that batch may not be committed yet (see
+        projections.recording); None when everything before is in the view."""
+        return None
+
     def flush_deferred(self) -> None:
         """Flush every deferred state in the order first used; one flushed may defer
         more (rows written once, then the counts they move), flushed after it."""

@@ -392,14 +392,17 @@ def test_following_the_log_picks_up_new_events_by_polling_or_subscription(
     assert wait_until(lambda: all(r.status().lag == 0 for r in host.runners.values()))
 
 
-def test_catching_up_in_small_batches_gives_the_same_view_as_one_pass(
+def test_catching_up_and_rebuilding_in_small_batches_gives_the_same_view_as_one_pass(
     ledger: ComplaintLedger,
     make_host: MakeHost,
     clock: MutableClock,
     units: tuple[str, ...],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    """A rebuild in batches of a few events works out each batch while the one before is
+    still being written: a complaint's row then comes from the batch before, not the view."""
     monkeypatch.setattr(runner_module, "READ_BATCH", 3)
+    monkeypatch.setattr(runner_module, "REBUILD_BATCH", 3)
     host = make_host(ledger)
     complaints = play_fixed_history(ledger, clock, host.catch_up)
 
@@ -545,6 +548,7 @@ def test_random_history_incremental_view_equals_rebuild_and_each_complaint(
     with (
         tempfile.TemporaryDirectory() as directory,
         patch.object(runner_module, "READ_BATCH", read_batch),
+        patch.object(runner_module, "REBUILD_BATCH", read_batch),
     ):
         url = f"sqlite:///{directory}/events.db"
         clock = MutableClock()
