@@ -62,6 +62,7 @@ class _Pending:
 class AuditProjection:
     name = "audit"
     version = 1
+    per_aggregate = False
     tables: tuple[str, ...] = ("audit_events", "audit_units")
     ddl: tuple[str, ...] = (
         "CREATE TABLE IF NOT EXISTS audit_events ("

@@ -1,6 +1,8 @@
-"""A transaction that reads the view now and writes later: its writes are recorded, to be
-replayed in a transaction of their own. A rebuild works out one batch of events this way
-while the batch before it is still being written (projections.runner).
+"""A transaction that reads the view now and writes later: its writes are recorded, as
+plain data, to be replayed in a transaction of their own, in this process or another.
+A rebuild works out one batch of events this way while the batch before it is still
+being written (projections.runner), and in several processes at once
+(projections.rebuild_parts).
 
 What the batch before changed may not be committed when this one reads: a projection's
 state carried from one batch to the next (``earlier``) is where to look for it first.
@@ -8,19 +10,19 @@ state carried from one batch to the next (``earlier``) is where to look for it f
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from projections.store import Row, ViewTransaction
 
-Write = Callable[[ViewTransaction], None]
+Write = tuple[str, tuple[Any, ...]]  # a ViewTransaction method's name and arguments
 
 
 class RecordingTransaction(ViewTransaction):
     def __init__(self, reading: ViewTransaction, earlier: Mapping[str, Any]) -> None:
         self._reading = reading
         self._earlier = earlier
-        self._writes: list[Write] = []
+        self.writes: list[Write] = []
 
     def earlier(self, name: str) -> Any:
         return self._earlier.get(name)
@@ -33,10 +35,10 @@ class RecordingTransaction(ViewTransaction):
         return self._reading.query(sql, params)
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> None:
-        self._writes.append(lambda tx: tx.execute(sql, params))
+        self.writes.append(("execute", (sql, params)))
 
     def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
-        self._writes.append(lambda tx: tx.executemany(sql, rows))
+        self.writes.append(("executemany", (sql, rows)))
 
     def insert_many(
         self,
@@ -45,19 +47,25 @@ class RecordingTransaction(ViewTransaction):
         rows: Sequence[Sequence[Any]],
         on_conflict: str = "",
     ) -> None:
-        self._writes.append(lambda tx: tx.insert_many(table, columns, rows, on_conflict))
+        self.writes.append(("insert_many", (table, columns, rows, on_conflict)))
 
     def update_many(
         self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]
     ) -> None:
-        self._writes.append(lambda tx: tx.update_many(table, columns, rows))
+        self.writes.append(("update_many", (table, columns, rows)))
 
     def delete_many(
         self, table: str, key_columns: Sequence[str], keys: Sequence[Sequence[Any]], condition: str
     ) -> None:
-        self._writes.append(lambda tx: tx.delete_many(table, key_columns, keys, condition))
+        self.writes.append(("delete_many", (table, key_columns, keys, condition)))
 
-    def replay(self, tx: ViewTransaction) -> None:
-        """Make the recorded writes, in the order they were made, in ``tx``."""
-        for write in self._writes:
-            write(tx)
+
+REPLAYED = frozenset(("execute", "executemany", "insert_many", "update_many", "delete_many"))
+
+
+def replay(tx: ViewTransaction, writes: Sequence[Write]) -> None:
+    """Make recorded writes in ``tx``, in the order they were recorded."""
+    for method, arguments in writes:
+        if method not in REPLAYED:
+            raise ValueError(f"Not a recorded write: {method}")
+        getattr(tx, method)(*arguments)
