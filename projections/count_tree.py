@@ -38,16 +38,19 @@ def ddl(table: str, key_columns: str, primary_key: str) -> str:
 
 def add(pending: Pending, keys: Iterable[Key], value: int, levels: int, delta: int) -> None:
     """Count ``value`` ``delta`` times (negative: uncount it) in the trees of ``keys``."""
-    places = [
-        (level, value // 10**level, value // 10 ** (level - 1) % 10)
-        for level in range(1, levels + 1)
-    ]
+    places = []  # ((level, node), digit), from level 1 up
+    below = value  # the value's node on the level below
+    for level in range(1, levels + 1):
+        node = below // 10
+        places.append(((level, node), below - node * 10))
+        below = node
+    get = pending.get
     for key in keys:
-        for level, node, digit in places:
-            node_key = (*key, level, node)
-            counts = pending.get(node_key)
+        for place, digit in places:
+            node_key = key + place
+            counts = get(node_key)
             if counts is None:
-                counts = pending[node_key] = [0] * 10
+                pending[node_key] = counts = [0] * 10
             counts[digit] += delta
 
 
