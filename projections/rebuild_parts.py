@@ -59,12 +59,15 @@ class HelperPart:
         self._process.start()
         theirs.close()
 
-    def ask(self, start: int, end: int) -> None:
-        """Work out the part's events after log position ``start`` up to ``end``."""
-        self._connection.send((start, end))
+    def ask(self, start: int, end: int, limit: int) -> None:
+        """Work out the part's events of the batch after log position ``start``: the
+        next ``limit`` events of the projection's topics up to ``end``, as the rebuilding
+        process reads it (projections.log_reading.read_batches)."""
+        self._connection.send((start, end, limit))
 
-    def answer(self) -> tuple[int, list[Write]]:
-        """How many events it applied of the batch last asked for, and its writes."""
+    def answer(self) -> tuple[int, int, list[Write]]:
+        """The log position the batch last asked for ends at, how many events of it the
+        helper applied, and its writes."""
         try:
             outcome, *result = self._connection.recv()
         except EOFError:
@@ -73,7 +76,7 @@ class HelperPart:
             ) from None
         if outcome == "failed":
             raise RebuildPartFailedError(f"The rebuild's helper process failed: {result[0]}")
-        return result[0], result[1]
+        return result[0], result[1], result[2]
 
     def stop(self) -> None:
         with suppress(OSError):  # it may have gone already
@@ -98,25 +101,23 @@ def helper_parts(make_source: MakeSource | None, parts: int) -> Iterator[list[He
 
 
 def serve_part(make_source: MakeSource, part: int, parts: int, connection: Connection) -> None:
-    """A helper process's life: answer each (start, end) asked with the events applied
-    and the writes recorded, until asked None."""
+    """A helper process's life: answer each batch asked, (start, end, limit), with where
+    it ends, the events applied and the writes recorded, until asked None."""
     source = make_source()
     keep = owned_by(part, parts)
     earlier: dict[str, Any] = {}
     try:
         with cycle_collector_paused(), source.store.loading():
             while (asked := connection.recv()) is not None:
-                start, end = asked
-                events = [
-                    (position, event)
-                    for _, batch in read_batches(
-                        source.recorder, source.mapper, source.projection.topics, start, end,
-                        keep=keep,
-                    )
-                    for position, _, event in batch
-                ]  # fmt: skip
+                start, end, limit = asked
+                batches = read_batches(
+                    source.recorder, source.mapper, source.projection.topics, start, end,
+                    limit, keep,
+                )  # fmt: skip
+                batch_end, batch = next(batches)
+                events = [(position, event) for position, _, event in batch]
                 worked_out = work_out(source.projection, source.store, events, earlier)
-                connection.send(("done", len(events), worked_out.writes))
+                connection.send(("done", batch_end, len(events), worked_out.writes))
                 earlier = worked_out.states()
     except EOFError:
         pass  # the rebuilding process has gone

@@ -17,7 +17,7 @@ from eventsourcing.persistence import ApplicationRecorder, Mapper
 
 from projections.log_reading import READ_BATCH, owned_by, read_batches
 from projections.projection import Projection, cycle_collector_paused, process_events, work_out
-from projections.rebuild_parts import MakeSource, helper_parts
+from projections.rebuild_parts import MakeSource, RebuildPartFailedError, helper_parts
 from projections.recording import Write, replay
 from projections.store import ViewStore
 
@@ -115,25 +115,31 @@ class ProjectionRunner:
             ThreadPoolExecutor(1, thread_name_prefix=f"rebuild-{self.name}") as writer,
         ):
             writing: Future[None] | None = None
-            start = 0
             topics, keep = self.projection.topics, owned_by(0, parts) if parts > 1 else None
+            for helper in helpers:
+                helper.ask(0, end, REBUILD_BATCH)
             for position, batch in read_batches(
                 self._recorder, self._mapper, topics, 0, end, REBUILD_BATCH, keep
             ):
-                for helper in helpers:
-                    helper.ask(start, position)
                 events = [(at, event) for at, _, event in batch]
                 worked_out = work_out(self.projection, self._store, events, earlier, report)
                 writes = [worked_out.writes]
                 applied += len(events)
                 for helper in helpers:
-                    helped, their_writes = helper.answer()
+                    helped_to, helped, their_writes = helper.answer()
+                    if helped_to != position:
+                        raise RebuildPartFailedError(
+                            f"A helper read a batch to {helped_to}, not {position}."
+                        )
                     applied += helped
                     writes.append(their_writes)
                 if writing is not None:
                     writing.result()  # the batch before is in the view: one at a time
                 writing = writer.submit(self._write, writes, position)
-                earlier, start = worked_out.states(), position
+                for helper in helpers:  # it reads the next batch while this one does
+                    if position < end:
+                        helper.ask(position, end, REBUILD_BATCH)
+                earlier = worked_out.states()
                 if report is not None:
                     report(position)
             if writing is not None:

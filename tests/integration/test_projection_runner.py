@@ -422,10 +422,10 @@ def test_a_rebuild_shared_with_a_helper_process_equals_the_incremental_view(
     helped: list[int] = []
     answer = rebuild_parts.HelperPart.answer
 
-    def counted_answer(helper: rebuild_parts.HelperPart) -> tuple[int, list[Any]]:
-        events, writes = answer(helper)
+    def counted_answer(helper: rebuild_parts.HelperPart) -> tuple[int, int, list[Any]]:
+        position, events, writes = answer(helper)
         helped.append(events)
-        return events, writes
+        return position, events, writes
 
     monkeypatch.setattr(rebuild_parts.HelperPart, "answer", counted_answer)
     settings = Settings(database_url=store_url)
