@@ -119,8 +119,8 @@ class TreeReader:
             return {}
         clauses, params = [], []
         for levels, trees in by_levels.items():
-            clauses.append(f"({self._tree} IN ({_marks(trees)}) AND level = ?)")
-            params += [*trees, levels]
+            clauses.append(f"({self._tree} = ANY(?) AND level = ?)")
+            params += [trees, levels]
         rows = self._sums(f"({' OR '.join(clauses)})", params)
         tops: dict[Any, list[tuple[int, int]]] = {}
         for tree, node, *counts in sorted(rows, key=lambda row: (row[0], row[1])):
@@ -134,8 +134,7 @@ class TreeReader:
         trees = sorted({search.tree for search in searches})
         nodes = sorted({search.value for search in searches})
         rows = self._sums(
-            f"{self._tree} IN ({_marks(trees)}) AND level = ? AND node IN ({_marks(nodes)})",
-            [*trees, level, *nodes],
+            f"{self._tree} = ANY(?) AND level = ? AND node = ANY(?)", [trees, level, nodes]
         )
         counts = {(tree, int(node)): [int(c or 0) for c in cs] for tree, node, *cs in rows}
         return {(s.tree, s.value): counts.get((s.tree, s.value), [0] * 10) for s in searches}
@@ -147,10 +146,6 @@ class TreeReader:
             f" GROUP BY {self._tree}, node",
             [*self._params, *params],
         )
-
-
-def _marks(values: Sequence[Any]) -> str:
-    return ", ".join("?" for _ in values)
 
 
 def _pick(rank: int, counts: Iterable[tuple[int, int]]) -> tuple[int, int]:

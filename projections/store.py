@@ -3,7 +3,10 @@ the event store's (one writer per file: view writes must not wait on filings, no
 
 SQL is written once with ``?`` placeholders and portable syntax (``ON CONFLICT`` upserts,
 row-value comparisons); the PostgreSQL store translates the placeholders, and leaves out
-SQLite's ``WITHOUT ROWID`` (a table stored as its primary key's b-tree). Each view's
+SQLite's ``WITHOUT ROWID`` (a table stored as its primary key's b-tree). A list of values
+is one parameter, a Python list, written ``column = ANY(?)``: PostgreSQL takes it as an
+array, so the statement's text is the same however long the list and its plan can be
+prepared once per connection; SQLite spells it out as ``column IN (?, ?, ...)``. Each view's
 tracking position is written in the same transaction as the view's rows, so a projection
 applies every event exactly once and resumes where it stopped.
 """
@@ -30,6 +33,7 @@ POSITIONS_DDL = (
 
 
 BULK_ROWS = 200  # from this many rows on, a PostgreSQL write goes through COPY
+_ANY = "= ANY("
 DEFAULT_CACHE_KIB = 2000  # SQLite's own default
 LOADING_CACHE_KIB = 256 * 1024
 
@@ -162,13 +166,32 @@ class _SQLiteTransaction(ViewTransaction):
         self._connection = connection
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> None:
-        self._connection.execute(sql, params)
+        self._connection.execute(*_lists_spelled_out(sql, params))
 
     def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
         self._connection.executemany(sql, rows)
 
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
-        return self._connection.execute(sql, params).fetchall()
+        return self._connection.execute(*_lists_spelled_out(sql, params)).fetchall()
+
+
+def _lists_spelled_out(sql: str, params: Sequence[Any]) -> tuple[str, Sequence[Any]]:
+    """``column = ANY(?)`` of a list made ``column IN (?, ?, ...)`` of its values (SQLite
+    has no arrays, and plans an ``IN`` list better than a table-valued function)."""
+    if not any(isinstance(param, list) for param in params):
+        return sql, params
+    pieces = sql.split("?")
+    spelled, flat = [pieces[0]], []
+    for param, piece in zip(params, pieces[1:], strict=True):
+        if isinstance(param, list):
+            spelled[-1] = spelled[-1].removesuffix(_ANY) + "IN ("
+            spelled.append(", ".join("?" for _ in param))
+            flat.extend(param)
+        else:
+            spelled.append("?")
+            flat.append(param)
+        spelled.append(piece)
+    return "".join(spelled), flat
 
 
 class SQLiteViewStore(ViewStore):
