@@ -44,7 +44,7 @@ def summary(store: ViewStore, cohort: Cohort, now: datetime) -> dict[str, Any]:
         rows_where, params, filed, cohort.unit_id, micros(now)
     )
     # One snapshot: the counts read level after level must agree with each other.
-    with store.transaction(write=False) as tx:
+    with store.transaction(write=False, plans_by_text=True) as tx:
         *totals, overdue_count = tx.query(
             f"SELECT {', '.join(f'SUM({total})' for total in TOTALS)}, {overdue_now}"
             f" FROM complaint_totals WHERE {rows_where}",

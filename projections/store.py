@@ -128,9 +128,12 @@ class ViewTransaction(ABC):
 
 class ViewStore(ABC):
     @abstractmethod
-    def transaction(self, write: bool = True) -> Any:
+    def transaction(self, write: bool = True, plans_by_text: bool = False) -> Any:
         """A context manager giving a ViewTransaction, committed on a clean exit. A reading
-        one (``write=False``) sees one snapshot of the views in all its statements."""
+        one (``write=False``) sees one snapshot of the views in all its statements.
+        ``plans_by_text``: the best plan of each of its statements does not depend on the
+        values of its parameters (counts read by their keys), so a store that can keep a
+        statement's plan may plan it once, not at every execution."""
 
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
         with self.transaction(write=False) as tx:
@@ -218,7 +221,9 @@ class SQLiteViewStore(ViewStore):
         return connection
 
     @contextmanager
-    def transaction(self, write: bool = True) -> Iterator[ViewTransaction]:
+    def transaction(
+        self, write: bool = True, plans_by_text: bool = False
+    ) -> Iterator[ViewTransaction]:
         connection = self._connection()
         # Writers take the lock up front (no upgrade deadlocks); readers never block them.
         connection.execute("BEGIN IMMEDIATE" if write else "BEGIN")
@@ -295,11 +300,17 @@ class PostgresViewStore(ViewStore):
         )
 
     @contextmanager
-    def transaction(self, write: bool = True) -> Iterator[ViewTransaction]:
+    def transaction(
+        self, write: bool = True, plans_by_text: bool = False
+    ) -> Iterator[ViewTransaction]:
         with self._pool.connection() as connection:
             # Set before BEGIN, so it costs no round trip; writers keep the default.
             connection.isolation_level = None if write else IsolationLevel.REPEATABLE_READ
             with connection.transaction():
+                if plans_by_text:
+                    # Prepared statements (psycopg prepares a statement from its sixth
+                    # execution on a connection) then keep one plan, not one per execution.
+                    connection.execute("SET LOCAL plan_cache_mode = force_generic_plan")
                 transaction = _PostgresTransaction(connection)
                 yield transaction
                 transaction.flush_deferred()
