@@ -33,7 +33,6 @@ POSITIONS_DDL = (
 
 
 BULK_ROWS = 200  # from this many rows on, a PostgreSQL write goes through COPY
-_ANY = "= ANY("
 DEFAULT_CACHE_KIB = 2000  # SQLite's own default
 LOADING_CACHE_KIB = 256 * 1024
 
@@ -176,6 +175,9 @@ class _SQLiteTransaction(ViewTransaction):
 
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
         return self._connection.execute(*_lists_spelled_out(sql, params)).fetchall()
+
+
+_ANY = "= ANY("
 
 
 def _lists_spelled_out(sql: str, params: Sequence[Any]) -> tuple[str, Sequence[Any]]:
