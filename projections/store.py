@@ -3,7 +3,10 @@ the event store's (one writer per file: view writes must not wait on filings, no
 
 SQL is written once with ``?`` placeholders and portable syntax (``ON CONFLICT`` upserts,
 row-value comparisons); the PostgreSQL store translates the placeholders, and leaves out
-SQLite's ``WITHOUT ROWID`` (a table stored as its primary key's b-tree). Each view's
+SQLite's ``WITHOUT ROWID`` (a table stored as its primary key's b-tree). A list of values
+is one parameter, a Python list, written ``column = ANY(?)``: PostgreSQL takes it as an
+array, so the statement's text is the same however long the list and its plan can be
+prepared once per connection; SQLite spells it out as ``column IN (?, ?, ...)``. Each view's
 tracking position is written in the same transaction as the view's rows, so a projection
 applies every event exactly once and resumes where it stopped.
 """
@@ -143,9 +146,12 @@ class ViewTransaction(ABC):
 
 class ViewStore(ABC):
     @abstractmethod
-    def transaction(self, write: bool = True) -> Any:
+    def transaction(self, write: bool = True, plans_by_text: bool = False) -> Any:
         """A context manager giving a ViewTransaction, committed on a clean exit. A reading
-        one (``write=False``) sees one snapshot of the views in all its statements."""
+        one (``write=False``) sees one snapshot of the views in all its statements.
+        ``plans_by_text``: the best plan of each of its statements does not depend on the
+        values of its parameters (counts read by their keys), so a store that can keep a
+        statement's plan may plan it once, not at every execution."""
 
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
         with self.transaction(write=False) as tx:
@@ -181,13 +187,35 @@ class _SQLiteTransaction(ViewTransaction):
         self._connection = connection
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> None:
-        self._connection.execute(sql, params)
+        self._connection.execute(*_lists_spelled_out(sql, params))
 
     def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
         self._connection.executemany(sql, rows)
 
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
-        return self._connection.execute(sql, params).fetchall()
+        return self._connection.execute(*_lists_spelled_out(sql, params)).fetchall()
+
+
+_ANY = "= ANY("
+
+
+def _lists_spelled_out(sql: str, params: Sequence[Any]) -> tuple[str, Sequence[Any]]:
+    """``column = ANY(?)`` of a list made ``column IN (?, ?, ...)`` of its values (SQLite
+    has no arrays, and plans an ``IN`` list better than a table-valued function)."""
+    if not any(isinstance(param, list) for param in params):
+        return sql, params
+    pieces = sql.split("?")
+    spelled, flat = [pieces[0]], []
+    for param, piece in zip(params, pieces[1:], strict=True):
+        if isinstance(param, list):
+            spelled[-1] = spelled[-1].removesuffix(_ANY) + "IN ("
+            spelled.append(", ".join("?" for _ in param))
+            flat.extend(param)
+        else:
+            spelled.append("?")
+            flat.append(param)
+        spelled.append(piece)
+    return "".join(spelled), flat
 
 
 class SQLiteViewStore(ViewStore):
@@ -214,7 +242,9 @@ class SQLiteViewStore(ViewStore):
         return connection
 
     @contextmanager
-    def transaction(self, write: bool = True) -> Iterator[ViewTransaction]:
+    def transaction(
+        self, write: bool = True, plans_by_text: bool = False
+    ) -> Iterator[ViewTransaction]:
         connection = self._connection()
         # Writers take the lock up front (no upgrade deadlocks); readers never block them.
         connection.execute("BEGIN IMMEDIATE" if write else "BEGIN")
@@ -291,11 +321,17 @@ class PostgresViewStore(ViewStore):
         )
 
     @contextmanager
-    def transaction(self, write: bool = True) -> Iterator[ViewTransaction]:
+    def transaction(
+        self, write: bool = True, plans_by_text: bool = False
+    ) -> Iterator[ViewTransaction]:
         with self._pool.connection() as connection:
             # Set before BEGIN, so it costs no round trip; writers keep the default.
             connection.isolation_level = None if write else IsolationLevel.REPEATABLE_READ
             with connection.transaction():
+                if plans_by_text:
+                    # Prepared statements (psycopg prepares a statement from its sixth
+                    # execution on a connection) then keep one plan, not one per execution.
+                    connection.execute("SET LOCAL plan_cache_mode = force_generic_plan")
                 transaction = _PostgresTransaction(connection)
                 yield transaction
                 transaction.flush_deferred()
