@@ -17,7 +17,7 @@ from eventsourcing.persistence import ApplicationRecorder, Mapper
 
 from projections.log_reading import READ_BATCH, owned_by, read_batches
 from projections.projection import Projection, cycle_collector_paused, process_events, work_out
-from projections.rebuild_parts import MakeSource, RebuildPartFailedError, helper_parts
+from projections.rebuild_parts import HelperPart, MakeSource, RebuildPartFailedError, helper_parts
 from projections.recording import Write, replay
 from projections.store import ViewStore
 
@@ -106,8 +106,8 @@ class ProjectionRunner:
         of a per-aggregate projection is shared out with helper processes."""
         end = self._recorder.max_notification_id() or 0
         report = None if progress is None else (lambda at: progress(at, end))
-        shared = self._rebuild_helper is not None and self.projection.per_aggregate
-        parts = REBUILD_PARTS if shared and end >= PARTS_FROM else 1
+        parts = self._parts(end)
+        keep = owned_by(0, parts) if parts > 1 else None
         applied = 0
         earlier: dict[str, Any] = {}
         with (
@@ -115,28 +115,19 @@ class ProjectionRunner:
             ThreadPoolExecutor(1, thread_name_prefix=f"rebuild-{self.name}") as writer,
         ):
             writing: Future[None] | None = None
-            topics, keep = self.projection.topics, owned_by(0, parts) if parts > 1 else None
             for helper in helpers:
                 helper.ask(0, end, REBUILD_BATCH)
             for position, batch in read_batches(
-                self._recorder, self._mapper, topics, 0, end, REBUILD_BATCH, keep
+                self._recorder, self._mapper, self.projection.topics, 0, end, REBUILD_BATCH, keep
             ):
                 events = [(at, event) for at, _, event in batch]
                 worked_out = work_out(self.projection, self._store, events, earlier, report)
-                writes = [worked_out.writes]
-                applied += len(events)
-                for helper in helpers:
-                    helped_to, helped, their_writes = helper.answer()
-                    if helped_to != position:
-                        raise RebuildPartFailedError(
-                            f"A helper read a batch to {helped_to}, not {position}."
-                        )
-                    applied += helped
-                    writes.append(their_writes)
+                helped, writes = _helpers_answers(helpers, position)
+                applied += len(events) + helped
                 if writing is not None:
                     writing.result()  # the batch before is in the view: one at a time
-                writing = writer.submit(self._write, writes, position)
-                for helper in helpers:  # it reads the next batch while this one does
+                writing = writer.submit(self._write, [worked_out.writes, *writes], position)
+                for helper in helpers:  # it reads the next batch while this one is written
                     if position < end:
                         helper.ask(position, end, REBUILD_BATCH)
                 earlier = worked_out.states()
@@ -145,6 +136,12 @@ class ProjectionRunner:
             if writing is not None:
                 writing.result()
         return applied
+
+    def _parts(self, log_end: int) -> int:
+        """How many processes share a rebuild of a log ending at ``log_end``."""
+        if self._rebuild_helper is None or not self.projection.per_aggregate:
+            return 1
+        return REBUILD_PARTS if log_end >= PARTS_FROM else 1
 
     def _write(self, parts: list[list[Write]], position: int) -> None:
         """Make a batch's writes, worked out in one part or several, and move to
@@ -168,6 +165,19 @@ class ProjectionRunner:
             process_events(self.projection, events, tx)
             tx.set_position(self.name, position, self.projection.version)
         self.position = position
+
+
+def _helpers_answers(helpers: Sequence[HelperPart], position: int) -> tuple[int, list[list[Write]]]:
+    """How many events the helpers applied of the batch ending at ``position``, and the
+    writes each recorded."""
+    helped, writes = 0, []
+    for helper in helpers:
+        helped_to, events, their_writes = helper.answer()
+        if helped_to != position:
+            raise RebuildPartFailedError(f"A helper read a batch to {helped_to}, not {position}.")
+        helped += events
+        writes.append(their_writes)
+    return helped, writes
 
 
 def catch_up_together(runners: Sequence[ProjectionRunner], progress: Progress | None = None) -> int:
