@@ -30,6 +30,7 @@ POSITIONS_DDL = (
 
 
 BULK_ROWS = 200  # from this many rows on, a PostgreSQL write goes through COPY
+ROWS_PER_STATEMENT = 256  # rows in one of SQLite's multi-row statements, at most
 DEFAULT_CACHE_KIB = 2000  # SQLite's own default
 LOADING_CACHE_KIB = 256 * 1024
 
@@ -158,6 +159,10 @@ class ViewStore(ABC):
 
 
 class _SQLiteTransaction(ViewTransaction):
+    """Many rows are written in multi-row statements. SQLite runs each statement, or each
+    row of an ``executemany``, without Python's lock, and taking it back can mean waiting
+    for the server's busier threads: one wait a statement instead of one a row."""
+
     def __init__(self, connection: sqlite3.Connection) -> None:
         self._connection = connection
 
@@ -169,6 +174,50 @@ class _SQLiteTransaction(ViewTransaction):
 
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
         return self._connection.execute(sql, params).fetchall()
+
+    def insert_many(
+        self,
+        table: str,
+        columns: Sequence[str],
+        rows: Sequence[Sequence[Any]],
+        on_conflict: str = "",
+    ) -> None:
+        listed = ", ".join(columns)
+        for chunk in self._chunks(rows, len(columns)):
+            self.execute(
+                f"INSERT INTO {table} ({listed})"
+                f" VALUES {values_rows(len(columns), len(chunk))} {on_conflict}",
+                flattened(chunk),
+            )
+
+    def update_many(
+        self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]
+    ) -> None:
+        # A VALUES list's columns are named column1, column2...; the id comes last.
+        assignments = ", ".join(
+            f"{column} = given.column{number}" for number, column in enumerate(columns, 1)
+        )
+        for chunk in self._chunks(rows, len(columns) + 1):
+            self.execute(
+                f"UPDATE {table} SET {assignments}"
+                f" FROM (VALUES {values_rows(len(columns) + 1, len(chunk))}) AS given"
+                f" WHERE {table}.id = given.column{len(columns) + 1}",
+                flattened(chunk),
+            )
+
+    def _chunks(
+        self, rows: Sequence[Sequence[Any]], width: int
+    ) -> Iterator[Sequence[Sequence[Any]]]:
+        """``rows`` in runs whose lengths are powers of two, so that a few statements of
+        each kind serve every write and stay prepared in the connection's statement cache;
+        at most ROWS_PER_STATEMENT long, and within SQLite's limit on parameters."""
+        limit = self._connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
+        longest = min(ROWS_PER_STATEMENT, limit // width)
+        start = 0
+        while start < len(rows):
+            length = min(longest, 1 << ((len(rows) - start).bit_length() - 1))
+            yield rows[start : start + length]
+            start += length
 
 
 class SQLiteViewStore(ViewStore):
@@ -286,6 +335,17 @@ class PostgresViewStore(ViewStore):
 
     def close(self) -> None:
         self._pool.close()
+
+
+def values_rows(width: int, rows: int) -> str:
+    """The rows of a VALUES list: ``rows`` times ``width`` placeholders."""
+    row = f"({', '.join(['?'] * width)})"
+    return ", ".join([row] * rows)
+
+
+def flattened(rows: Sequence[Sequence[Any]]) -> list[Any]:
+    """The parameters of a VALUES list of ``rows``, in order."""
+    return [value for row in rows for value in row]
 
 
 def _without_rowid_option(ddl: str) -> str:
