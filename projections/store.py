@@ -1,5 +1,6 @@
 """Where views live: in the event store's PostgreSQL database, or on SQLite in a file beside
-the event store's (one writer per file: view writes must not wait on filings, nor the reverse).
+the event store's (``sqlite_store``; one writer per file: view writes must not wait on
+filings, nor the reverse).
 
 SQL is written once with ``?`` placeholders and portable syntax (``ON CONFLICT`` upserts,
 row-value comparisons); the PostgreSQL store translates the placeholders, and leaves out
@@ -10,12 +11,9 @@ applies every event exactly once and resumes where it stopped.
 
 from __future__ import annotations
 
-import sqlite3
-import threading
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from pathlib import Path
 from typing import Any
 
 from psycopg import IsolationLevel
@@ -30,9 +28,6 @@ POSITIONS_DDL = (
 
 
 BULK_ROWS = 200  # from this many rows on, a PostgreSQL write goes through COPY
-ROWS_PER_STATEMENT = 256  # rows in one of SQLite's multi-row statements, at most
-DEFAULT_CACHE_KIB = 2000  # SQLite's own default
-LOADING_CACHE_KIB = 256 * 1024
 
 Flush = Callable[["ViewTransaction", Any], None]
 
@@ -156,123 +151,6 @@ class ViewStore(ABC):
     @abstractmethod
     def close(self) -> None:
         """Release connections."""
-
-
-class _SQLiteTransaction(ViewTransaction):
-    """Many rows are written in multi-row statements. SQLite runs each statement, or each
-    row of an ``executemany``, without Python's lock, and taking it back can mean waiting
-    for the server's busier threads: one wait a statement instead of one a row."""
-
-    def __init__(self, connection: sqlite3.Connection) -> None:
-        self._connection = connection
-
-    def execute(self, sql: str, params: Sequence[Any] = ()) -> None:
-        self._connection.execute(sql, params)
-
-    def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
-        self._connection.executemany(sql, rows)
-
-    def query(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
-        return self._connection.execute(sql, params).fetchall()
-
-    def insert_many(
-        self,
-        table: str,
-        columns: Sequence[str],
-        rows: Sequence[Sequence[Any]],
-        on_conflict: str = "",
-    ) -> None:
-        listed = ", ".join(columns)
-        for chunk in self._chunks(rows, len(columns)):
-            self.execute(
-                f"INSERT INTO {table} ({listed})"
-                f" VALUES {values_rows(len(columns), len(chunk))} {on_conflict}",
-                flattened(chunk),
-            )
-
-    def update_many(
-        self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]
-    ) -> None:
-        # A VALUES list's columns are named column1, column2...; the id comes last.
-        assignments = ", ".join(
-            f"{column} = given.column{number}" for number, column in enumerate(columns, 1)
-        )
-        for chunk in self._chunks(rows, len(columns) + 1):
-            self.execute(
-                f"UPDATE {table} SET {assignments}"
-                f" FROM (VALUES {values_rows(len(columns) + 1, len(chunk))}) AS given"
-                f" WHERE {table}.id = given.column{len(columns) + 1}",
-                flattened(chunk),
-            )
-
-    def _chunks(
-        self, rows: Sequence[Sequence[Any]], width: int
-    ) -> Iterator[Sequence[Sequence[Any]]]:
-        """``rows`` in runs whose lengths are powers of two, so that a few statements of
-        each kind serve every write and stay prepared in the connection's statement cache;
-        at most ROWS_PER_STATEMENT long, and within SQLite's limit on parameters."""
-        limit = self._connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
-        longest = min(ROWS_PER_STATEMENT, limit // width)
-        start = 0
-        while start < len(rows):
-            length = min(longest, 1 << ((len(rows) - start).bit_length() - 1))
-            yield rows[start : start + length]
-            start += length
-
-
-class SQLiteViewStore(ViewStore):
-    """One connection per thread on the event store's file (WAL lets readers run while a
-    writer commits)."""
-
-    def __init__(self, path: Path) -> None:
-        self._path = path
-        self._local = threading.local()
-        self._connections: list[sqlite3.Connection] = []
-        self._lock = threading.Lock()
-
-    def _connection(self) -> sqlite3.Connection:
-        connection: sqlite3.Connection | None = getattr(self._local, "connection", None)
-        if connection is None:
-            connection = sqlite3.connect(
-                self._path, timeout=10, isolation_level=None, check_same_thread=False
-            )
-            connection.execute("PRAGMA journal_mode=WAL")
-            connection.execute("PRAGMA synchronous=NORMAL")
-            self._local.connection = connection
-            with self._lock:
-                self._connections.append(connection)
-        return connection
-
-    @contextmanager
-    def transaction(self, write: bool = True) -> Iterator[ViewTransaction]:
-        connection = self._connection()
-        # Writers take the lock up front (no upgrade deadlocks); readers never block them.
-        connection.execute("BEGIN IMMEDIATE" if write else "BEGIN")
-        try:
-            transaction = _SQLiteTransaction(connection)
-            yield transaction
-            transaction.flush_deferred()
-        except BaseException:
-            connection.execute("ROLLBACK")
-            raise
-        connection.execute("COMMIT")
-
-    @contextmanager
-    def loading(self) -> Iterator[None]:
-        """A larger page cache for this thread's connection: a view's b-trees are then
-        written in memory, not read back from the file at every turn."""
-        connection = self._connection()
-        connection.execute(f"PRAGMA cache_size = -{LOADING_CACHE_KIB}")
-        try:
-            yield
-        finally:
-            connection.execute(f"PRAGMA cache_size = -{DEFAULT_CACHE_KIB}")
-
-    def close(self) -> None:
-        with self._lock:
-            for connection in self._connections:
-                connection.close()
-            self._connections.clear()
 
 
 class _PostgresTransaction(ViewTransaction):
