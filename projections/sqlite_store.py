@@ -1,8 +1,8 @@
 """Views on SQLite: a file beside the event store's, one connection per thread.
 
-Many rows are written in multi-row statements. SQLite runs each statement, or each row of
-an ``executemany``, without Python's lock, and taking it back can mean waiting for the
-server's busier threads: one wait a statement instead of one a row.
+Many rows are written by ``executemany``, one prepared statement stepped once a row:
+multi-row ``INSERT``s and ``UPDATE ... FROM (VALUES ...)`` cost the views more CPU here,
+with no gain measurable in the server (docs/benchmarks.md, 2026-12-03, late afternoon).
 """
 
 from __future__ import annotations
@@ -14,9 +14,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from projections.store import Row, ViewStore, ViewTransaction, flattened, values_rows
+from projections.store import Row, ViewStore, ViewTransaction
 
-ROWS_PER_STATEMENT = 256  # rows in one multi-row statement, at most
 DEFAULT_CACHE_KIB = 2000  # SQLite's own default
 LOADING_CACHE_KIB = 256 * 1024
 
@@ -33,50 +32,6 @@ class _SQLiteTransaction(ViewTransaction):
 
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
         return self._connection.execute(sql, params).fetchall()
-
-    def insert_many(
-        self,
-        table: str,
-        columns: Sequence[str],
-        rows: Sequence[Sequence[Any]],
-        on_conflict: str = "",
-    ) -> None:
-        listed = ", ".join(columns)
-        for chunk in self._chunks(rows, len(columns)):
-            self.execute(
-                f"INSERT INTO {table} ({listed})"
-                f" VALUES {values_rows(len(columns), len(chunk))} {on_conflict}",
-                flattened(chunk),
-            )
-
-    def update_many(
-        self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]
-    ) -> None:
-        # A VALUES list's columns are named column1, column2...; the id comes last.
-        assignments = ", ".join(
-            f"{column} = given.column{number}" for number, column in enumerate(columns, 1)
-        )
-        for chunk in self._chunks(rows, len(columns) + 1):
-            self.execute(
-                f"UPDATE {table} SET {assignments}"
-                f" FROM (VALUES {values_rows(len(columns) + 1, len(chunk))}) AS given"
-                f" WHERE {table}.id = given.column{len(columns) + 1}",
-                flattened(chunk),
-            )
-
-    def _chunks(
-        self, rows: Sequence[Sequence[Any]], width: int
-    ) -> Iterator[Sequence[Sequence[Any]]]:
-        """``rows`` in runs whose lengths are powers of two, so that a few statements of
-        each kind serve every write and stay prepared in the connection's statement cache;
-        at most ROWS_PER_STATEMENT long, and within SQLite's limit on parameters."""
-        limit = self._connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
-        longest = min(ROWS_PER_STATEMENT, limit // width)
-        start = 0
-        while start < len(rows):
-            length = min(longest, 1 << ((len(rows) - start).bit_length() - 1))
-            yield rows[start : start + length]
-            start += length
 
 
 class SQLiteViewStore(ViewStore):

@@ -221,11 +221,6 @@ def values_rows(width: int, rows: int) -> str:
     return ", ".join([row] * rows)
 
 
-def flattened(rows: Sequence[Sequence[Any]]) -> list[Any]:
-    """The parameters of a VALUES list of ``rows``, in order."""
-    return [value for row in rows for value in row]
-
-
 def _without_rowid_option(ddl: str) -> str:
     return ddl.removesuffix(" WITHOUT ROWID")
 
