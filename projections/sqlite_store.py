@@ -2,7 +2,7 @@
 
 Many rows are written by ``executemany``, one prepared statement stepped once a row:
 multi-row ``INSERT``s and ``UPDATE ... FROM (VALUES ...)`` cost the views more CPU here,
-with no gain measurable in the server (docs/benchmarks.md, 2026-12-03, late afternoon).
+with no gain measurable in the server (docs/benchmarks.md, "the views' writes").
 """
 
 from __future__ import annotations
