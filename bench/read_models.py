@@ -27,7 +27,16 @@ from machine import REPOSITORY, describe_machine
 from projection_log import build_log, cached_sqlite_log, copy_sqlite_store, feed_views, say
 from report import markdown_table, text_table
 from server import SECRET_KEY, register_bench_unit, running_server
-from stores import DEFAULT_POSTGRES_URL, STORES, fresh_store, postgres_version, sqlite_version
+from stores import (
+    DEFAULT_POSTGRES_URL,
+    STORES,
+    copy_template,
+    fresh_store,
+    keep_as_template,
+    postgres_version,
+    sqlite_version,
+    template_note,
+)
 
 from domain.values import Role
 from infra.event_store import sqlite_path
@@ -41,6 +50,7 @@ from services.projection_host import open_view_store, views_file_beside
 TARGETS = {"rebuild events/s": 20_000, "lag p99 ms": 500, "summary p99 ms": 20}
 SUMMARY_PERIODS = (30, 91, 365)
 PARTS = ("rebuild", "lag", "summary")
+VIEW_VERSIONS = f"{ComplaintsProjection.version}.{MetricsProjection.version}"
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -181,23 +191,42 @@ def measure_summary(store: str, args: argparse.Namespace, workdir: Path) -> tupl
 
 def filled_views(database_url: str, args: argparse.Namespace) -> int:
     """Fill the store's complaints and metrics views with ``--summary-complaints``
-    complaints; on SQLite the filled views file is cached for the next run."""
+    complaints; returns how many events they took. The filled views are kept for the next
+    run: on SQLite as a file in ``--cache``, on PostgreSQL as a template database."""
     path = sqlite_path(database_url)
-    versions = f"{ComplaintsProjection.version}.{MetricsProjection.version}"
-    cached = args.cache / f"summary-views-{args.summary_complaints}-v{versions}.db"
-    if path is not None and cached.exists():
+    if path is None:
+        return filled_postgres_views(database_url, args)
+    cached = args.cache / f"summary-views-{args.summary_complaints}-v{VIEW_VERSIONS}.db"
+    if cached.exists():
         shutil.copyfile(cached, views_file_beside(path))
         return int(cached.with_suffix(".events").read_text())
-    views = open_view_store(path, database_url)
+    fed = fed_views(database_url, args)
+    args.cache.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(views_file_beside(path), cached)
+    cached.with_suffix(".events").write_text(str(fed))
+    return fed
+
+
+def filled_postgres_views(database_url: str, args: argparse.Namespace) -> int:
+    """The run's database copied from the template database of these views, made from
+    the first run's filled database (its comment: the events fed)."""
+    template = f"aduan_summary_views_{args.summary_complaints}_v{VIEW_VERSIONS}".replace(".", "_")
+    note = template_note(database_url, template)
+    if note is not None:
+        copy_template(database_url, template)
+        return int(note)
+    fed = fed_views(database_url, args)
+    keep_as_template(database_url, template, str(fed))
+    return fed
+
+
+def fed_views(database_url: str, args: argparse.Namespace) -> int:
+    views = open_view_store(sqlite_path(database_url), database_url)
     calendar = build_ledger(Settings(database_url=database_url)).calendar
     projections = [ComplaintsProjection(), MetricsProjection(calendar)]
     fed = feed_views(views, projections, args.summary_complaints, say)
     views.close()
     print(file=sys.stderr)
-    if path is not None:
-        args.cache.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(views_file_beside(path), cached)
-        cached.with_suffix(".events").write_text(str(fed))
     return fed
 
 

@@ -1,5 +1,6 @@
 """Fresh, empty stores for one measurement: a new SQLite file, or a PostgreSQL database
-created for the run and dropped after it."""
+created for the run and dropped after it. A filled PostgreSQL database can be kept as a
+template for later runs, which then start from a copy of it."""
 
 from __future__ import annotations
 
@@ -41,15 +42,48 @@ def postgres_version(postgres_url: str) -> str:
     return str(row[0]) if row else "unknown"
 
 
-def _recreate_database(postgres_url: str) -> None:
-    _drop_database(postgres_url)
-    owner = urlsplit(postgres_url).username or "aduan"
+def template_note(postgres_url: str, template: str) -> str | None:
+    """What was noted on the template database ``template`` when it was kept; None when
+    there is no such database."""
+    with _maintenance_connection(postgres_url) as connection:
+        row = connection.execute(
+            "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = %s",
+            (template,),
+        ).fetchone()
+    return None if row is None else str(row[0] or "")
+
+
+def copy_template(postgres_url: str, template: str) -> None:
+    """Make the run's database a copy of ``template`` (file by file: much faster than
+    through the WAL for a large database)."""
+    _recreate_database(postgres_url, template)
+
+
+def keep_as_template(postgres_url: str, template: str, note: str) -> None:
+    """Vacuum and analyze the run's database, as a long-lived one would be, then copy it
+    (nothing may be connected to it) to ``template`` with ``note`` as its comment."""
+    with psycopg.connect(postgres_url, autocommit=True) as connection:
+        connection.execute("VACUUM (ANALYZE)")
+    _create_database(template, postgres_url, _database_name(postgres_url))
     _administer(
         postgres_url,
-        sql.SQL("CREATE DATABASE {} OWNER {}").format(
-            sql.Identifier(_database_name(postgres_url)), sql.Identifier(owner)
-        ),
+        sql.SQL("COMMENT ON DATABASE {} IS {}").format(sql.Identifier(template), sql.Literal(note)),
     )
+
+
+def _recreate_database(postgres_url: str, template: str | None = None) -> None:
+    _drop_database(postgres_url)
+    _create_database(_database_name(postgres_url), postgres_url, template)
+
+
+def _create_database(name: str, postgres_url: str, template: str | None) -> None:
+    owner = urlsplit(postgres_url).username or "aduan"
+    statement = sql.SQL("CREATE DATABASE {} OWNER {}").format(
+        sql.Identifier(name), sql.Identifier(owner)
+    )
+    if template is not None:
+        statement += sql.SQL(" TEMPLATE {} STRATEGY FILE_COPY").format(sql.Identifier(template))
+    _administer(postgres_url, statement)
 
 
 def _drop_database(postgres_url: str) -> None:

@@ -46,8 +46,12 @@ class _Pending:
     rows: list[tuple[Any, ...]] = field(default_factory=list)
     units: dict[str, tuple[str, int]] = field(default_factory=dict)  # id -> (unit, position)
     stored_units: dict[str, str | None] | None = None  # read on first need
+    # the unit moves of the batch before, perhaps not written yet
+    earlier_units: dict[str, tuple[str, int]] = field(default_factory=dict)
 
     def stored_unit(self, tx: ViewTransaction, key: str) -> str | None:
+        if key in self.earlier_units:
+            return self.earlier_units[key][0]
         if self.stored_units is None:
             self.stored_units = _stored_units(tx, _aggregates_of(tx.events))
         if key not in self.stored_units:  # an event the runner did not announce
@@ -58,6 +62,7 @@ class _Pending:
 class AuditProjection:
     name = "audit"
     version = 1
+    per_aggregate = False
     tables: tuple[str, ...] = ("audit_events", "audit_units")
     ddl: tuple[str, ...] = (
         "CREATE TABLE IF NOT EXISTS audit_events ("
@@ -81,7 +86,7 @@ class AuditProjection:
         self._event_id = event_id
 
     def process(self, event: Any, tx: ViewTransaction) -> None:
-        pending: _Pending = tx.deferred(self.name, _Pending, _flush)
+        pending: _Pending = tx.deferred(self.name, lambda: _started(tx.earlier(self.name)), _flush)
         state, kind = vars(event), type(event).__qualname__
         aggregate_id = str(event.originator_id)
         complaint_id = aggregate_id if kind.startswith("Complaint.") else state.get("complaint_id")
@@ -98,6 +103,10 @@ class AuditProjection:
             _unit_at(kind, state, aggregate_id, _text(complaint_id), pending, tx),
             _text(state.get(REASON_FIELDS[kind]) if kind in REASON_FIELDS else None),
         ))  # fmt: skip
+
+
+def _started(earlier: _Pending | None) -> _Pending:
+    return _Pending(earlier_units={} if earlier is None else earlier.units)
 
 
 def _unit_at(

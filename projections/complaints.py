@@ -66,6 +66,7 @@ class _DeadlineState:
 class ComplaintsProjection:
     name = "complaints"
     version = 2
+    per_aggregate = True
     tables: tuple[str, ...] = ("complaints_view", overdue.TABLE)
     topics: tuple[str, ...] = tuple(
         get_topic(getattr(Complaint, event_name))

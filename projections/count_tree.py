@@ -38,16 +38,19 @@ def ddl(table: str, key_columns: str, primary_key: str) -> str:
 
 def add(pending: Pending, keys: Iterable[Key], value: int, levels: int, delta: int) -> None:
     """Count ``value`` ``delta`` times (negative: uncount it) in the trees of ``keys``."""
-    places = [
-        (level, value // 10**level, value // 10 ** (level - 1) % 10)
-        for level in range(1, levels + 1)
-    ]
+    places = []  # ((level, node), digit), from level 1 up
+    below = value  # the value's node on the level below
+    for level in range(1, levels + 1):
+        node = below // 10
+        places.append(((level, node), below - node * 10))
+        below = node
+    get = pending.get
     for key in keys:
-        for level, node, digit in places:
-            node_key = (*key, level, node)
-            counts = pending.get(node_key)
+        for place, digit in places:
+            node_key = key + place
+            counts = get(node_key)
             if counts is None:
-                counts = pending[node_key] = [0] * 10
+                pending[node_key] = counts = [0] * 10
             counts[digit] += delta
 
 
@@ -119,8 +122,8 @@ class TreeReader:
             return {}
         clauses, params = [], []
         for levels, trees in by_levels.items():
-            clauses.append(f"({self._tree} IN ({_marks(trees)}) AND level = ?)")
-            params += [*trees, levels]
+            clauses.append(f"({self._tree} = ANY(?) AND level = ?)")
+            params += [trees, levels]
         rows = self._sums(f"({' OR '.join(clauses)})", params)
         tops: dict[Any, list[tuple[int, int]]] = {}
         for tree, node, *counts in sorted(rows, key=lambda row: (row[0], row[1])):
@@ -130,13 +133,17 @@ class TreeReader:
         return tops
 
     def _nodes(self, level: int, searches: Sequence[_Search]) -> dict[tuple[Any, int], list[int]]:
-        """The digit counts of the nodes these searches read on ``level``."""
-        trees = sorted({search.tree for search in searches})
-        nodes = sorted({search.value for search in searches})
-        rows = self._sums(
-            f"{self._tree} IN ({_marks(trees)}) AND level = ? AND node IN ({_marks(nodes)})",
-            [*trees, level, *nodes],
-        )
+        """The digit counts of the nodes these searches read on ``level``: each tree's own
+        nodes (an index finds every node asked for under every key and tree asked for, so
+        one list of nodes for all trees would read each tree's nodes in all of them)."""
+        nodes_of: dict[Any, set[int]] = {}
+        for search in searches:
+            nodes_of.setdefault(search.tree, set()).add(search.value)
+        clauses, params = [], []
+        for tree, nodes in sorted(nodes_of.items()):
+            clauses.append(f"({self._tree} = ? AND node = ANY(?))")
+            params += [tree, sorted(nodes)]
+        rows = self._sums(f"level = ? AND ({' OR '.join(clauses)})", [level, *params])
         counts = {(tree, int(node)): [int(c or 0) for c in cs] for tree, node, *cs in rows}
         return {(s.tree, s.value): counts.get((s.tree, s.value), [0] * 10) for s in searches}
 
@@ -147,10 +154,6 @@ class TreeReader:
             f" GROUP BY {self._tree}, node",
             [*self._params, *params],
         )
-
-
-def _marks(values: Sequence[Any]) -> str:
-    return ", ".join("?" for _ in values)
 
 
 def _pick(rank: int, counts: Iterable[tuple[int, int]]) -> tuple[int, int]:

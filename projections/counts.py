@@ -36,11 +36,8 @@ class CountTable:
         self._add = f"ON CONFLICT ({', '.join(key_columns)}) DO UPDATE SET " + ", ".join(
             f"{count} = {table}.{count} + excluded.{count}" for count in count_columns
         )
-        self._prune = (
-            f"DELETE FROM {table} WHERE "
-            + " AND ".join(f"{column} = ?" for column in key_columns)
-            + "".join(f" AND {count} = 0" for count in count_columns)
-        )
+        self._key_columns = tuple(key_columns)
+        self._empty = " AND ".join(f"{count} = 0" for count in count_columns)
 
     def pending(self, tx: ViewTransaction) -> Pending:
         """This transaction's deltas for the table, written once before it commits."""
@@ -60,4 +57,4 @@ class CountTable:
         else:
             emptied = [key for key, deltas in pending.items() if deltas[covering] < 0]
         if emptied:
-            tx.executemany(self._prune, emptied)
+            tx.delete_many(self.table, self._key_columns, emptied, self._empty)

@@ -14,8 +14,8 @@ from typing import Any
 from projections import metrics_durations, overdue
 from projections.complaints import micros
 from projections.metrics_rollup import TOTALS
-from projections.periods import cover, local_day, rows_of
-from projections.store import ViewStore, ViewTransaction
+from projections.periods import cover, rows_of
+from projections.store import ViewStore
 from projections.work_queue import start_of_day
 
 COHORT_COUNTS = ("received", "rejected", "withdrawn", "closed", "open", "resolved", "fixed")
@@ -39,19 +39,22 @@ def ratio(numerator: float, denominator: float) -> float | None:
 
 def summary(store: ViewStore, cohort: Cohort, now: datetime) -> dict[str, Any]:
     rows_where, params = cohort.rows()
+    filed = (micros(start_of_day(cohort.filed_from)), micros(start_of_day(cohort.filed_to)))
+    overdue_now, overdue_params = overdue.count_at(
+        rows_where, params, filed, cohort.unit_id, micros(now)
+    )
     # One snapshot: the counts read level after level must agree with each other.
-    with store.transaction(write=False) as tx:
-        row = tx.query(
-            f"SELECT {', '.join(f'SUM({total})' for total in TOTALS)} FROM complaint_totals"
-            f" WHERE {rows_where}",
-            params,
+    with store.transaction(write=False, plans_by_text=True) as tx:
+        *totals, overdue_count = tx.query(
+            f"SELECT {', '.join(f'SUM({total})' for total in TOTALS)}, {overdue_now}"
+            f" FROM complaint_totals WHERE {rows_where}",
+            [*overdue_params, *params],
         )[0]
-        overdue_now = _overdue_now(tx, cohort, now)
         durations = metrics_durations.percentiles(tx, rows_where, params)
-    counts = {name: int(value or 0) for name, value in zip(TOTALS, row, strict=True)}
+    counts = {name: int(value or 0) for name, value in zip(TOTALS, totals, strict=True)}
     return {
         **{name: counts[name] for name in COHORT_COUNTS},
-        "overdue_now": overdue_now,
+        "overdue_now": int(overdue_count),
         "completion_rate": ratio(counts["resolved"], counts["received"]),
         "verify_on_time_rate": ratio(counts["triaged_on_time"], counts["triaged"]),
         "response_on_time_rate": ratio(counts["responded_on_time"], counts["responded"]),
@@ -61,23 +64,3 @@ def summary(store: ViewStore, cohort: Cohort, now: datetime) -> dict[str, Any]:
         "average_rating": ratio(counts["rating_sum"], counts["rating_count"]),
         "durations": durations,
     }
-
-
-def _overdue_now(tx: ViewTransaction, cohort: Cohort, now: datetime) -> int:
-    """Complaints due before today, from the counts, and those due earlier today, one by
-    one (deadlines end at midnight: these are the few a pause moved to a time of day).
-    Today's are found by their deadline alone, then sorted out here: a unit's complaints
-    are many, a day's deadlines of all units few."""
-    rows_where, params = cohort.rows()
-    today = local_day(micros(now))
-    due_today = tx.query(
-        "SELECT filed_at, unit_id FROM complaints_view WHERE next_due > ? AND next_due <= ?",
-        [overdue.start_of_day_micros(today), micros(now)],
-    )
-    start, end = (micros(start_of_day(day)) for day in (cohort.filed_from, cohort.filed_to))
-    in_cohort = sum(
-        1
-        for filed_at, unit_id in due_today
-        if start <= filed_at < end and cohort.unit_id in (None, unit_id)
-    )
-    return overdue.due_before(tx, rows_where, params, today) + in_cohort

@@ -58,10 +58,19 @@ def move(tx: ViewTransaction, before: Due | None, after: Due) -> None:
                 pending.setdefault((unit_id, period, day), [0])[0] += delta
 
 
-def due_before(tx: ViewTransaction, rows_where: str, params: list[Any], day: int) -> int:
-    """Complaints of the chosen rows whose team deadline closed before ``day``."""
-    total = tx.query(
-        f"SELECT SUM(complaints) FROM {TABLE} WHERE {rows_where} AND due_day < ?",
-        [*params, day],
-    )[0][0]
-    return int(total or 0)
+def count_at(
+    rows_where: str, params: list[Any], filed: tuple[int, int], unit_id: str | None, now: int
+) -> tuple[str, list[Any]]:
+    """An SQL expression, and its parameters: how many complaints of the chosen count rows
+    (filed in ``[filed)``, in microseconds, of ``unit_id`` or any unit) are overdue at
+    ``now``. Those due before today are added up from the counts; those due earlier today
+    are found by their deadline alone, then counted by filing time and unit: a unit's
+    complaints are many, a day's deadlines of all units few."""
+    today = local_day(now)
+    of_unit, unit_params = ("", []) if unit_id is None else (" AND unit_id = ?", [unit_id])
+    return (
+        f"(SELECT COALESCE(SUM(complaints), 0) FROM {TABLE} WHERE {rows_where} AND due_day < ?)"
+        f" + (SELECT COUNT(CASE WHEN filed_at >= ? AND filed_at < ?{of_unit} THEN 1 END)"
+        " FROM complaints_view WHERE next_due > ? AND next_due <= ?)",
+        [*params, today, *filed, *unit_params, start_of_day_micros(today), now],
+    )

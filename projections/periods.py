@@ -71,6 +71,4 @@ def rows_of(unit_id: str | None, periods: Sequence[int]) -> tuple[str, list[Any]
 
 
 def periods_in(periods: Sequence[int]) -> tuple[str, list[Any]]:
-    if not periods:
-        return "0 = 1", []
-    return f"period IN ({', '.join('?' for _ in periods)})", list(periods)
+    return "period = ANY(?)", [list(periods)]

@@ -29,6 +29,7 @@ COLUMNS = (
 class PromisesProjection:
     name = "promises"
     version = 1
+    per_aggregate = False
     tables: tuple[str, ...] = ("promises_view",)
     topics: tuple[str, ...] = tuple(get_topic(getattr(ImprovementPromise, e)) for e in _EVENTS)
     ddl: tuple[str, ...] = (

@@ -9,7 +9,7 @@ event in between, for a fraction of the work when a row changes several times.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 from projections.store import Row as StoredRow
@@ -25,8 +25,11 @@ class RowBatch:
     change (and read back): only they are read for a row already stored, and written for
     a changed one; a new row is inserted with every column it was given."""
 
-    def __init__(self, table: str, columns: Sequence[str], moves: Moves) -> None:
+    def __init__(
+        self, table: str, columns: Sequence[str], moves: Moves, earlier: RowBatch | None = None
+    ) -> None:
         self._table = table
+        self._earlier = earlier  # the batch before, perhaps not written yet
         self._columns = tuple(columns)
         self._moves = moves
         self._select = f"SELECT {', '.join(self._columns)} FROM {table} WHERE id = ?"
@@ -46,16 +49,31 @@ class RowBatch:
             self._prefetch(tx)
         row = self._rows.get(row_id)
         if row is None:  # an event the runner did not announce in ``tx.events``
-            row = self._keep(row_id, tx.query(self._select, (row_id,))[0])
+            for stored_id in self._keep_earlier([row_id]):
+                self._keep(stored_id, tx.query(self._select, (stored_id,))[0])
+            row = self._rows[row_id]
         return row
 
     def _prefetch(self, tx: ViewTransaction) -> None:
         """Read at once the stored rows of every aggregate the transaction's events are
         about: a statement per few hundred rows instead of one per row."""
         self._prefetched = True
-        wanted = list({str(event.originator_id) for event in tx.events} - self._rows.keys())
-        for row_id, *values in rows_of_ids(tx, self._select_ids, wanted):
+        wanted = {str(event.originator_id) for event in tx.events} - self._rows.keys()
+        for row_id, *values in rows_of_ids(tx, self._select_ids, self._keep_earlier(wanted)):
             self._keep(row_id, values)
+
+    def _keep_earlier(self, row_ids: Iterable[str]) -> list[str]:
+        """Take the rows the batch before left, of those ``row_ids`` it changed; returns
+        the others, to be read from the view."""
+        earlier = {} if self._earlier is None else self._earlier._rows
+        left = []
+        for row_id in row_ids:
+            row = earlier.get(row_id)
+            if row is None:
+                left.append(row_id)
+            else:
+                self._keep(row_id, [row[column] for column in self._columns])
+        return left
 
     def _keep(self, row_id: str, values: Sequence[Any]) -> Row:
         before = dict(zip(self._columns, values, strict=True))
@@ -92,6 +110,8 @@ def rows_of_ids(tx: ViewTransaction, select_in: str, ids: Sequence[str]) -> Iter
 def row_batch(tx: ViewTransaction, table: str, columns: Sequence[str], moves: Moves) -> RowBatch:
     """This transaction's batch of ``table``'s rows."""
     batch: RowBatch = tx.deferred(
-        table, lambda: RowBatch(table, columns, moves), lambda tx, rows: rows.flush(tx)
+        table,
+        lambda: RowBatch(table, columns, moves, tx.earlier(table)),
+        lambda tx, rows: rows.flush(tx),
     )
     return batch

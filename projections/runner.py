@@ -6,36 +6,30 @@ subscription, used as the signal to read what is new.
 
 from __future__ import annotations
 
-import gc
 import threading
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import ExitStack, contextmanager
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import ExitStack
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any
 
 from eventsourcing.persistence import ApplicationRecorder, Mapper
 
-from projections.store import ViewStore, ViewTransaction
+from projections.log_reading import READ_BATCH, owned_by, read_batches
+from projections.projection import Projection, cycle_collector_paused, process_events, work_out
+from projections.rebuild_parts import MakeSource, RebuildPartFailedError, helper_parts
+from projections.recording import Write, replay
+from projections.store import ViewStore
 
-READ_BATCH = 10_000
 # A rebuild applies this many events a transaction: a complaint's row is then read and
 # written once for most of its life instead of once per few days of the log, for a
 # views lock held a few seconds at a time (the live views wait that long at most).
 REBUILD_BATCH = 100_000
-PROGRESS_STEP = 10_000  # events applied between reports of a rebuild's progress
+# A rebuild of a per-aggregate projection from a log this long is shared out between
+# this many processes (helper processes take a second or so to start).
+REBUILD_PARTS = 2
+PARTS_FROM = 200_000
 Progress = Callable[[int, int], None]
-
-
-class Projection(Protocol):
-    """A read model: its tables, which events it reads, and how each changes the view."""
-
-    name: str
-    version: int  # raise it when the tables change: the view is then rebuilt
-    topics: tuple[str, ...]
-    tables: tuple[str, ...]
-    ddl: tuple[str, ...]
-
-    def process(self, event: Any, tx: ViewTransaction) -> None: ...
 
 
 class ProjectionFailedError(Exception):
@@ -60,11 +54,15 @@ class ProjectionRunner:
         store: ViewStore,
         recorder: ApplicationRecorder,
         mapper: Mapper[Any],
+        rebuild_helper: MakeSource | None = None,
     ) -> None:
+        """``rebuild_helper`` builds, in a helper process, what a share of a rebuild needs;
+        without it a rebuild runs in this process alone."""
         self.projection = projection
         self._store = store
         self._recorder = recorder
         self._mapper = mapper
+        self._rebuild_helper = rebuild_helper
         self._lock = threading.Lock()  # one catch-up at a time per projection
         self.position = 0  # as of its last catch-up
         self.topic_set = frozenset(projection.topics)
@@ -95,22 +93,67 @@ class ProjectionRunner:
         with self._lock:
             self._drop()
             self._store.create_tables([ddl for ddl in self.projection.ddl if ddl not in indexes])
-            with self._store.loading(), _cycle_collector_paused():
+            with self._store.loading(), cycle_collector_paused():
                 applied = self._load(progress)
         self._store.create_tables(indexes)
         return applied
 
     def _load(self, progress: Progress | None) -> int:
-        """Apply the whole log to the emptied view, in large transactions."""
+        """Apply the whole log to the emptied view, in large transactions. Each batch is
+        worked out while the one before it is written by a thread of its own: the store's
+        work (in its server, or in SQLite's code, which lets go of the interpreter lock)
+        then overlaps the reading, decoding and processing of the next batch. A long log
+        of a per-aggregate projection is shared out with helper processes."""
         end = self._recorder.max_notification_id() or 0
         report = None if progress is None else (lambda at: progress(at, end))
+        shared = self._rebuild_helper is not None and self.projection.per_aggregate
+        parts = REBUILD_PARTS if shared and end >= PARTS_FROM else 1
         applied = 0
-        for position, batch in _read([self], 0, end, REBUILD_BATCH):
-            self._apply([(at, event) for at, _, event in batch], position, report)
-            applied += len(batch)
-            if report is not None:
-                report(position)
+        earlier: dict[str, Any] = {}
+        with (
+            helper_parts(self._rebuild_helper, parts) as helpers,
+            ThreadPoolExecutor(1, thread_name_prefix=f"rebuild-{self.name}") as writer,
+        ):
+            writing: Future[None] | None = None
+            topics, keep = self.projection.topics, owned_by(0, parts) if parts > 1 else None
+            for helper in helpers:
+                helper.ask(0, end, REBUILD_BATCH)
+            for position, batch in read_batches(
+                self._recorder, self._mapper, topics, 0, end, REBUILD_BATCH, keep
+            ):
+                events = [(at, event) for at, _, event in batch]
+                worked_out = work_out(self.projection, self._store, events, earlier, report)
+                writes = [worked_out.writes]
+                applied += len(events)
+                for helper in helpers:
+                    helped_to, helped, their_writes = helper.answer()
+                    if helped_to != position:
+                        raise RebuildPartFailedError(
+                            f"A helper read a batch to {helped_to}, not {position}."
+                        )
+                    applied += helped
+                    writes.append(their_writes)
+                if writing is not None:
+                    writing.result()  # the batch before is in the view: one at a time
+                writing = writer.submit(self._write, writes, position)
+                for helper in helpers:  # it reads the next batch while this one does
+                    if position < end:
+                        helper.ask(position, end, REBUILD_BATCH)
+                earlier = worked_out.states()
+                if report is not None:
+                    report(position)
+            if writing is not None:
+                writing.result()
         return applied
+
+    def _write(self, parts: list[list[Write]], position: int) -> None:
+        """Make a batch's writes, worked out in one part or several, and move to
+        ``position``."""
+        with self._store.loading(), self._store.transaction() as tx:
+            for writes in parts:
+                replay(tx, writes)
+            tx.set_position(self.name, position, self.projection.version)
+        self.position = position
 
     def _drop(self) -> None:
         with self._store.transaction() as tx:
@@ -118,21 +161,11 @@ class ProjectionRunner:
                 tx.execute(f"DROP TABLE IF EXISTS {table}")
             tx.execute("DELETE FROM projection_positions WHERE name = ?", (self.name,))
 
-    def _apply(
-        self,
-        events: list[tuple[int, Any]],
-        position: int,
-        report: Callable[[int], None] | None = None,
-    ) -> None:
+    def _apply(self, events: list[tuple[int, Any]], position: int) -> None:
         """Process (log position, event) pairs, in order and newer than the view, and move
-        to ``position``; ``report`` is told the log position every PROGRESS_STEP events."""
+        to ``position``."""
         with self._store.transaction() as tx:
-            tx.events = [event for _, event in events]
-            for done, (event_position, event) in enumerate(events, 1):
-                tx.event_position = event_position
-                self.projection.process(event, tx)
-                if report is not None and done % PROGRESS_STEP == 0:
-                    report(event_position)
+            process_events(self.projection, events, tx)
             tx.set_position(self.name, position, self.projection.version)
         self.position = position
 
@@ -155,7 +188,9 @@ def _read_and_apply(runners: Sequence[ProjectionRunner], progress: Progress | No
     start = min(runner.position for runner in runners)
     applied = 0
     failures: dict[str, Exception] = {}  # a failing view stops only itself
-    for position, batch in _read(runners, start, end):
+    topics = {topic for runner in runners for topic in runner.projection.topics}
+    mapper = runners[0]._mapper
+    for position, batch in read_batches(recorder, mapper, topics, start, end, READ_BATCH):
         for runner in runners:
             if runner.position >= position or runner.name in failures:
                 continue
@@ -176,43 +211,6 @@ def _read_and_apply(runners: Sequence[ProjectionRunner], progress: Progress | No
     for name, failure in failures.items():
         raise ProjectionFailedError(f"Projection {name} failed: {failure}") from failure
     return applied
-
-
-Batch = list[tuple[int, str, Any]]  # (log position, topic, domain event)
-
-
-def _read(
-    runners: Sequence[ProjectionRunner], start: int, end: int, limit: int = READ_BATCH
-) -> Iterator[tuple[int, Batch]]:
-    """The events of the runners' topics after ``start`` up to ``end``, decoded, ``limit``
-    at a time, each batch with the position the runners may move to once they have
-    applied it."""
-    recorder, mapper = runners[0]._recorder, runners[0]._mapper
-    topics = sorted({topic for runner in runners for topic in runner.projection.topics})
-    position = start
-    while position < end:
-        notifications = recorder.select_notifications(
-            position, limit, stop=end, topics=topics, inclusive_of_start=False
-        )
-        # Events of other topics are skipped, so the position can go to the batch's end,
-        # or to the log's end when the batch came back short.
-        position = notifications[-1].id if len(notifications) == limit else end
-        yield position, [(n.id, n.topic, mapper.to_domain_event(n)) for n in notifications]
-
-
-@contextmanager
-def _cycle_collector_paused() -> Iterator[None]:
-    """Python's cycle collector off while a view is loaded. Events, rows and counts hold
-    no reference cycles (reference counting frees them), and a collection walks every
-    object alive, the view's rows held in memory included: measured at a third of a
-    rebuild's time. Left as it was found."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def follow_by_polling(

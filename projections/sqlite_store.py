@@ -25,13 +25,35 @@ class _SQLiteTransaction(ViewTransaction):
         self._connection = connection
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> None:
-        self._connection.execute(sql, params)
+        self._connection.execute(*_lists_spelled_out(sql, params))
 
     def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
         self._connection.executemany(sql, rows)
 
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
-        return self._connection.execute(sql, params).fetchall()
+        return self._connection.execute(*_lists_spelled_out(sql, params)).fetchall()
+
+
+_ANY = "= ANY("
+
+
+def _lists_spelled_out(sql: str, params: Sequence[Any]) -> tuple[str, Sequence[Any]]:
+    """``column = ANY(?)`` of a list made ``column IN (?, ?, ...)`` of its values (SQLite
+    has no arrays, and plans an ``IN`` list better than a table-valued function)."""
+    if not any(isinstance(param, list) for param in params):
+        return sql, params
+    pieces = sql.split("?")
+    spelled, flat = [pieces[0]], []
+    for param, piece in zip(params, pieces[1:], strict=True):
+        if isinstance(param, list):
+            spelled[-1] = spelled[-1].removesuffix(_ANY) + "IN ("
+            spelled.append(", ".join("?" for _ in param))
+            flat.extend(param)
+        else:
+            spelled.append("?")
+            flat.append(param)
+        spelled.append(piece)
+    return "".join(spelled), flat
 
 
 class SQLiteViewStore(ViewStore):
@@ -58,7 +80,9 @@ class SQLiteViewStore(ViewStore):
         return connection
 
     @contextmanager
-    def transaction(self, write: bool = True) -> Iterator[ViewTransaction]:
+    def transaction(
+        self, write: bool = True, plans_by_text: bool = False
+    ) -> Iterator[ViewTransaction]:
         connection = self._connection()
         # Writers take the lock up front (no upgrade deadlocks); readers never block them.
         connection.execute("BEGIN IMMEDIATE" if write else "BEGIN")

@@ -4,7 +4,10 @@ filings, nor the reverse).
 
 SQL is written once with ``?`` placeholders and portable syntax (``ON CONFLICT`` upserts,
 row-value comparisons); the PostgreSQL store translates the placeholders, and leaves out
-SQLite's ``WITHOUT ROWID`` (a table stored as its primary key's b-tree). Each view's
+SQLite's ``WITHOUT ROWID`` (a table stored as its primary key's b-tree). A list of values
+is one parameter, a Python list, written ``column = ANY(?)``: PostgreSQL takes it as an
+array, so the statement's text is the same however long the list and its plan can be
+prepared once per connection; SQLite spells it out as ``column IN (?, ?, ...)``. Each view's
 tracking position is written in the same transaction as the view's rows, so a projection
 applies every event exactly once and resumes where it stopped.
 """
@@ -49,6 +52,12 @@ class ViewTransaction(ABC):
         if name not in self._deferred:
             self._deferred[name] = (start(), flush)
         return self._deferred[name][0]
+
+    def earlier(self, name: str) -> Any:
+        """The state called ``name`` of the batch of events applied just before this
+        transaction's, when that batch may not be committed yet (see
+        projections.recording); None when everything before is in the view."""
+        return None
 
     def flush_deferred(self) -> None:
         """Flush every deferred state in the order first used; one flushed may defer
@@ -102,6 +111,19 @@ class ViewTransaction(ABC):
         assignments = ", ".join(f"{column} = ?" for column in columns)
         self.executemany(f"UPDATE {table} SET {assignments} WHERE id = ?", rows)
 
+    def delete_many(
+        self, table: str, key_columns: Sequence[str], keys: Sequence[Sequence[Any]], condition: str
+    ) -> None:
+        """Delete the rows found by ``keys`` (values of ``key_columns``) that also meet
+        ``condition`` (on the table's other columns)."""
+        staged = self._staged(table, key_columns, keys)
+        if staged is not None:
+            matched = " AND ".join(f"{table}.{key} = {staged}.{key}" for key in key_columns)
+            self.execute(f"DELETE FROM {table} USING {staged} WHERE {matched} AND {condition}")
+            return
+        found = " AND ".join(f"{column} = ?" for column in key_columns)
+        self.executemany(f"DELETE FROM {table} WHERE {found} AND {condition}", keys)
+
     def _staged(
         self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]
     ) -> str | None:
@@ -120,9 +142,12 @@ class ViewTransaction(ABC):
 
 class ViewStore(ABC):
     @abstractmethod
-    def transaction(self, write: bool = True) -> Any:
+    def transaction(self, write: bool = True, plans_by_text: bool = False) -> Any:
         """A context manager giving a ViewTransaction, committed on a clean exit. A reading
-        one (``write=False``) sees one snapshot of the views in all its statements."""
+        one (``write=False``) sees one snapshot of the views in all its statements.
+        ``plans_by_text``: the best plan of each of its statements does not depend on the
+        values of its parameters (counts read by their keys), so a store that can keep a
+        statement's plan may plan it once, not at every execution."""
 
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
         with self.transaction(write=False) as tx:
@@ -199,11 +224,17 @@ class PostgresViewStore(ViewStore):
         )
 
     @contextmanager
-    def transaction(self, write: bool = True) -> Iterator[ViewTransaction]:
+    def transaction(
+        self, write: bool = True, plans_by_text: bool = False
+    ) -> Iterator[ViewTransaction]:
         with self._pool.connection() as connection:
             # Set before BEGIN, so it costs no round trip; writers keep the default.
             connection.isolation_level = None if write else IsolationLevel.REPEATABLE_READ
             with connection.transaction():
+                if plans_by_text:
+                    # Prepared statements (psycopg prepares a statement from its sixth
+                    # execution on a connection) then keep one plan, not one per execution.
+                    connection.execute("SET LOCAL plan_cache_mode = force_generic_plan")
                 transaction = _PostgresTransaction(connection)
                 yield transaction
                 transaction.flush_deferred()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from functools import partial
 
 from domain.errors import NotFoundError
 from infra.event_store import persistence_env, sqlite_path
@@ -16,6 +17,7 @@ from infra.settings import Settings
 from infra.transparency.event_rows import EventRows
 from infra.transparency.signing_key import resolve_signer
 from infra.transparency.tree_store import TreeStore
+from projections.rebuild_parts import PartSource
 from projections.sqlite_store import SQLiteViewStore
 from projections.store import PostgresViewStore, ViewStore
 from services.auth import TokenIssuer
@@ -32,7 +34,7 @@ from services.notifications.kafka_notifier import KafkaNotifier
 from services.notifications.log_follower import LogFollower
 from services.notifications.sending import Sender
 from services.notifications.webhooks import Webhooks
-from services.projection_host import ProjectionHost, open_view_store
+from services.projection_host import ProjectionHost, all_projections, open_view_store
 from services.relay import Relay
 
 
@@ -52,7 +54,15 @@ def build_token_issuer(settings: Settings) -> TokenIssuer:
 
 def build_projection_host(settings: Settings, ledger: ComplaintLedger) -> ProjectionHost:
     store = open_view_store(sqlite_path(settings.database_url), settings.database_url)
-    return ProjectionHost(ledger, store)
+    return ProjectionHost(ledger, store, partial(rebuild_part_source, settings))
+
+
+def rebuild_part_source(settings: Settings, name: str) -> PartSource:
+    """What a helper process of a rebuild of the view ``name`` works with, built there."""
+    ledger = build_ledger(settings)
+    store = open_view_store(sqlite_path(settings.database_url), settings.database_url)
+    projection = {each.name: each for each in all_projections(ledger.calendar)}[name]
+    return PartSource(projection, store, ledger.recorder, ledger.mapper)
 
 
 def projections_run_in_process(settings: Settings) -> bool:

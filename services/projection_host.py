@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable, Sequence
+from functools import partial
 from pathlib import Path
 
 from domain.calendar import WorkingCalendar
@@ -14,9 +15,10 @@ from infra.stored_cloudevents import event_id_text
 from projections.audit import AuditProjection
 from projections.complaints import ComplaintsProjection
 from projections.metrics import MetricsProjection
+from projections.projection import Projection
 from projections.promises import PromisesProjection
+from projections.rebuild_parts import PartSource
 from projections.runner import (
-    Projection,
     ProjectionRunner,
     catch_up_together,
     follow_by_polling,
@@ -54,10 +56,23 @@ def views_file_beside(event_store_file: Path) -> Path:
 
 
 class ProjectionHost:
-    def __init__(self, ledger: ComplaintLedger, store: ViewStore) -> None:
+    def __init__(
+        self,
+        ledger: ComplaintLedger,
+        store: ViewStore,
+        rebuild_helper: Callable[[str], PartSource] | None = None,
+    ) -> None:
+        """``rebuild_helper`` builds, in a helper process, what a share of a rebuild of
+        the view it is given the name of needs (see projections.rebuild_parts)."""
         self.store = store
         self.runners = {
-            projection.name: ProjectionRunner(projection, store, ledger.recorder, ledger.mapper)
+            projection.name: ProjectionRunner(
+                projection,
+                store,
+                ledger.recorder,
+                ledger.mapper,
+                None if rebuild_helper is None else partial(rebuild_helper, projection.name),
+            )
             for projection in all_projections(ledger.calendar)
         }
         self._stop = threading.Event()

@@ -117,22 +117,29 @@ def test_nearest_rank_is_the_smallest_rank_holding_the_percent(
     assert count_tree.nearest_rank(percent, count) == rank
 
 
-def test_a_count_table_keeps_a_row_only_while_it_counts_something(store: ViewStore) -> None:
+@pytest.mark.parametrize("copies", [1, BULK_ROWS])
+def test_a_count_table_keeps_a_row_only_while_it_counts_something(
+    store: ViewStore, copies: int
+) -> None:
+    """Emptied rows are deleted one statement each, or in bulk (COPY on PostgreSQL)."""
     store.create_tables(
         [
-            "CREATE TABLE IF NOT EXISTS counted (name TEXT PRIMARY KEY,"
-            " a BIGINT NOT NULL DEFAULT 0, b BIGINT NOT NULL DEFAULT 0)"
+            "CREATE TABLE IF NOT EXISTS counted (name TEXT, part INTEGER,"
+            " a BIGINT NOT NULL DEFAULT 0, b BIGINT NOT NULL DEFAULT 0, PRIMARY KEY (name, part))"
         ]
     )
-    counted = CountTable("counted", ("name",), ("a", "b"))
+    counted = CountTable("counted", ("name", "part"), ("a", "b"))
     with store.transaction() as tx:
         pending = counted.pending(tx)
-        pending["x",], pending["y",], pending["z",] = [1, 2], [1, 0], [0, 0]
+        for part in range(copies):
+            pending["x", part], pending["y", part], pending["z", part] = [1, 2], [1, 0], [0, 0]
     with store.transaction() as tx:
         pending = counted.pending(tx)
-        pending["x",], pending["y",] = [-1, -2], [-1, 1]  # x moved away, y moved within
+        for part in range(copies):  # x moved away, y moved within
+            pending["x", part], pending["y", part] = [-1, -2], [-1, 1]
 
-    assert sorted(store.query("SELECT name, a, b FROM counted")) == [("y", 0, 1)]
+    found = sorted(store.query("SELECT name, part, a, b FROM counted"))
+    assert found == [("y", part, 0, 1) for part in range(copies)]
 
 
 @pytest.mark.parametrize("rows", [3, BULK_ROWS + 50])

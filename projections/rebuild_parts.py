@@ -1,0 +1,127 @@
+"""A rebuild shared out between processes: each works out the events of its part of the
+aggregates (projections.log_reading.owned_by), and the rebuilding process writes what
+all of them worked out, batch by batch, in one transaction with the view's position.
+
+Only for projections whose events change their own aggregate's rows and totals summed
+over them (``per_aggregate``): the parts' writes then add up to one process's. A helper
+process builds its own projection, store and log reader (``make_source``, called there),
+reads the batches it is asked for, and answers with the writes it recorded.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from typing import Any
+
+from eventsourcing.persistence import ApplicationRecorder, Mapper
+
+from projections.log_reading import owned_by, read_batches
+from projections.projection import Projection, cycle_collector_paused, work_out
+from projections.recording import Write
+from projections.store import ViewStore
+
+STOP_SECONDS = 10
+
+
+class RebuildPartFailedError(Exception):
+    """A helper process could not work out its part."""
+
+
+@dataclass
+class PartSource:
+    """What a helper process works with, built in that process."""
+
+    projection: Projection
+    store: ViewStore
+    recorder: ApplicationRecorder
+    mapper: Mapper[Any]
+
+
+MakeSource = Callable[[], PartSource]  # must pickle: it is sent to the helper process
+
+
+class HelperPart:
+    """A helper process working out ``part`` of ``parts`` of each batch it is asked for."""
+
+    def __init__(self, make_source: MakeSource, part: int, parts: int) -> None:
+        context = multiprocessing.get_context("spawn")  # nothing of this process's threads
+        self._connection, theirs = context.Pipe()
+        self._process = context.Process(
+            target=serve_part,
+            args=(make_source, part, parts, theirs),
+            name=f"rebuild-part-{part}",
+            daemon=True,
+        )
+        self._process.start()
+        theirs.close()
+
+    def ask(self, start: int, end: int, limit: int) -> None:
+        """Work out the part's events of the batch after log position ``start``: the
+        next ``limit`` events of the projection's topics up to ``end``, as the rebuilding
+        process reads it (projections.log_reading.read_batches)."""
+        self._connection.send((start, end, limit))
+
+    def answer(self) -> tuple[int, int, list[Write]]:
+        """The log position the batch last asked for ends at, how many events of it the
+        helper applied, and its writes."""
+        try:
+            outcome, *result = self._connection.recv()
+        except EOFError:
+            raise RebuildPartFailedError(
+                f"The rebuild's helper process stopped (exit code {self._process.exitcode})."
+            ) from None
+        if outcome == "failed":
+            raise RebuildPartFailedError(f"The rebuild's helper process failed: {result[0]}")
+        return result[0], result[1], result[2]
+
+    def stop(self) -> None:
+        with suppress(OSError):  # it may have gone already
+            self._connection.send(None)
+        self._process.join(STOP_SECONDS)
+        if self._process.is_alive():
+            self._process.terminate()
+        self._connection.close()
+
+
+@contextmanager
+def helper_parts(make_source: MakeSource | None, parts: int) -> Iterator[list[HelperPart]]:
+    """Helper processes for parts 1 to ``parts`` - 1 (the caller works out part 0)."""
+    helpers: list[HelperPart] = []
+    try:
+        if make_source is not None:
+            helpers.extend(HelperPart(make_source, part, parts) for part in range(1, parts))
+        yield helpers
+    finally:
+        for helper in helpers:
+            helper.stop()
+
+
+def serve_part(make_source: MakeSource, part: int, parts: int, connection: Connection) -> None:
+    """A helper process's life: answer each batch asked, (start, end, limit), with where
+    it ends, the events applied and the writes recorded, until asked None."""
+    source = make_source()
+    keep = owned_by(part, parts)
+    earlier: dict[str, Any] = {}
+    try:
+        with cycle_collector_paused(), source.store.loading():
+            while (asked := connection.recv()) is not None:
+                start, end, limit = asked
+                batches = read_batches(
+                    source.recorder, source.mapper, source.projection.topics, start, end,
+                    limit, keep,
+                )  # fmt: skip
+                batch_end, batch = next(batches)
+                events = [(position, event) for position, _, event in batch]
+                worked_out = work_out(source.projection, source.store, events, earlier)
+                connection.send(("done", batch_end, len(events), worked_out.writes))
+                earlier = worked_out.states()
+    except EOFError:
+        pass  # the rebuilding process has gone
+    except Exception as error:  # told to the rebuilding process, which stops
+        connection.send(("failed", f"{type(error).__name__}: {error}"))
+    finally:
+        source.store.close()
