@@ -1,5 +1,6 @@
 """Where views live: in the event store's PostgreSQL database, or on SQLite in a file beside
-the event store's (one writer per file: view writes must not wait on filings, nor the reverse).
+the event store's (``sqlite_store``; one writer per file: view writes must not wait on
+filings, nor the reverse).
 
 SQL is written once with ``?`` placeholders and portable syntax (``ON CONFLICT`` upserts,
 row-value comparisons); the PostgreSQL store translates the placeholders, and leaves out
@@ -13,12 +14,9 @@ applies every event exactly once and resumes where it stopped.
 
 from __future__ import annotations
 
-import sqlite3
-import threading
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from pathlib import Path
 from typing import Any
 
 from psycopg import IsolationLevel
@@ -33,8 +31,6 @@ POSITIONS_DDL = (
 
 
 BULK_ROWS = 200  # from this many rows on, a PostgreSQL write goes through COPY
-DEFAULT_CACHE_KIB = 2000  # SQLite's own default
-LOADING_CACHE_KIB = 256 * 1024
 
 Flush = Callable[["ViewTransaction", Any], None]
 
@@ -182,99 +178,6 @@ class ViewStore(ABC):
         """Release connections."""
 
 
-class _SQLiteTransaction(ViewTransaction):
-    def __init__(self, connection: sqlite3.Connection) -> None:
-        self._connection = connection
-
-    def execute(self, sql: str, params: Sequence[Any] = ()) -> None:
-        self._connection.execute(*_lists_spelled_out(sql, params))
-
-    def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
-        self._connection.executemany(sql, rows)
-
-    def query(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
-        return self._connection.execute(*_lists_spelled_out(sql, params)).fetchall()
-
-
-_ANY = "= ANY("
-
-
-def _lists_spelled_out(sql: str, params: Sequence[Any]) -> tuple[str, Sequence[Any]]:
-    """``column = ANY(?)`` of a list made ``column IN (?, ?, ...)`` of its values (SQLite
-    has no arrays, and plans an ``IN`` list better than a table-valued function)."""
-    if not any(isinstance(param, list) for param in params):
-        return sql, params
-    pieces = sql.split("?")
-    spelled, flat = [pieces[0]], []
-    for param, piece in zip(params, pieces[1:], strict=True):
-        if isinstance(param, list):
-            spelled[-1] = spelled[-1].removesuffix(_ANY) + "IN ("
-            spelled.append(", ".join("?" for _ in param))
-            flat.extend(param)
-        else:
-            spelled.append("?")
-            flat.append(param)
-        spelled.append(piece)
-    return "".join(spelled), flat
-
-
-class SQLiteViewStore(ViewStore):
-    """One connection per thread on the event store's file (WAL lets readers run while a
-    writer commits)."""
-
-    def __init__(self, path: Path) -> None:
-        self._path = path
-        self._local = threading.local()
-        self._connections: list[sqlite3.Connection] = []
-        self._lock = threading.Lock()
-
-    def _connection(self) -> sqlite3.Connection:
-        connection: sqlite3.Connection | None = getattr(self._local, "connection", None)
-        if connection is None:
-            connection = sqlite3.connect(
-                self._path, timeout=10, isolation_level=None, check_same_thread=False
-            )
-            connection.execute("PRAGMA journal_mode=WAL")
-            connection.execute("PRAGMA synchronous=NORMAL")
-            self._local.connection = connection
-            with self._lock:
-                self._connections.append(connection)
-        return connection
-
-    @contextmanager
-    def transaction(
-        self, write: bool = True, plans_by_text: bool = False
-    ) -> Iterator[ViewTransaction]:
-        connection = self._connection()
-        # Writers take the lock up front (no upgrade deadlocks); readers never block them.
-        connection.execute("BEGIN IMMEDIATE" if write else "BEGIN")
-        try:
-            transaction = _SQLiteTransaction(connection)
-            yield transaction
-            transaction.flush_deferred()
-        except BaseException:
-            connection.execute("ROLLBACK")
-            raise
-        connection.execute("COMMIT")
-
-    @contextmanager
-    def loading(self) -> Iterator[None]:
-        """A larger page cache for this thread's connection: a view's b-trees are then
-        written in memory, not read back from the file at every turn."""
-        connection = self._connection()
-        connection.execute(f"PRAGMA cache_size = -{LOADING_CACHE_KIB}")
-        try:
-            yield
-        finally:
-            connection.execute(f"PRAGMA cache_size = -{DEFAULT_CACHE_KIB}")
-
-    def close(self) -> None:
-        with self._lock:
-            for connection in self._connections:
-                connection.close()
-            self._connections.clear()
-
-
 class _PostgresTransaction(ViewTransaction):
     """Writes of many rows go through COPY into a temporary table, then one statement:
     several times faster than a statement per row, even pipelined."""
@@ -341,6 +244,12 @@ class PostgresViewStore(ViewStore):
 
     def close(self) -> None:
         self._pool.close()
+
+
+def values_rows(width: int, rows: int) -> str:
+    """The rows of a VALUES list: ``rows`` times ``width`` placeholders."""
+    row = f"({', '.join(['?'] * width)})"
+    return ", ".join([row] * rows)
 
 
 def _without_rowid_option(ddl: str) -> str:

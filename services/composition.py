@@ -18,7 +18,8 @@ from infra.transparency.event_rows import EventRows
 from infra.transparency.signing_key import resolve_signer
 from infra.transparency.tree_store import TreeStore
 from projections.rebuild_parts import PartSource
-from projections.store import PostgresViewStore, SQLiteViewStore, ViewStore
+from projections.sqlite_store import SQLiteViewStore
+from projections.store import PostgresViewStore, ViewStore
 from services.auth import TokenIssuer
 from services.ledger import Clock, ComplaintLedger
 from services.ledger_proofs import LedgerProofs

@@ -55,6 +55,7 @@ from services.principals import (
     hash_access_token,
     new_access_token,
 )
+from services.time_ordered_ids import time_ordered_id
 from services.views import complaint_view, event_view, unit_view
 
 Clock = Callable[[], datetime]
@@ -228,7 +229,8 @@ class ComplaintLedger(Application[UUID]):
         access_token = new_access_token()
         actor = principal.actor() if isinstance(principal, Staff) else PUBLIC_ACTOR
         tracking_number = format_tracking_number(secrets.randbits(50))
-        complaint_id, at = uuid4(), self.clock()
+        at = self.clock()
+        complaint_id = time_ordered_id(at)
         complainant = filing.complainant.to_domain() if filing.complainant else None
         sealed, key = None, None
         if complainant is not None:

@@ -25,7 +25,8 @@ from projections.runner import (
     follow_by_subscription,
 )
 from projections.skm import SkmProjection
-from projections.store import PostgresViewStore, SQLiteViewStore, ViewStore
+from projections.sqlite_store import SQLiteViewStore
+from projections.store import PostgresViewStore, ViewStore
 from services.ledger import ComplaintLedger
 
 log = logging.getLogger("aduan.projections")

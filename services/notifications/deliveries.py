@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
-from projections.store import ViewStore, ViewTransaction
+from projections.store import ViewStore, ViewTransaction, values_rows
 from services.notifications.rules import Intent
 
 RETRYABLE = ("pending", "failed")
@@ -170,7 +170,7 @@ def _claim(
             "attempts = attempts + 1, updated_at = ? "
             f"WHERE event_id IN ({_marks(len(chunk))}) "
             "AND (event_id, recipient, channel) IN "
-            f"(VALUES {', '.join(['(?, ?, ?)'] * len(chunk))}) "
+            f"(VALUES {values_rows(3, len(chunk))}) "
             "AND state IN ('pending', 'failed') AND attempts < ? "
             "RETURNING event_id, recipient, channel",
             (at, *[k.event_id for k in chunk], *[p for k in chunk for p in k.params()],

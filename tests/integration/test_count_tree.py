@@ -14,7 +14,8 @@ from hypothesis import strategies as st
 from infra.event_store import sqlite_path
 from projections import count_tree
 from projections.counts import CountTable
-from projections.store import BULK_ROWS, SQLiteViewStore, ViewStore
+from projections.sqlite_store import SQLiteViewStore
+from projections.store import BULK_ROWS, ViewStore
 from services.projection_host import open_view_store
 
 TABLE = "tree_test"
