@@ -140,7 +140,7 @@ def _aggregates_of(events: Sequence[Any]) -> list[str]:
 def _stored_units(tx: ViewTransaction, ids: Sequence[str]) -> dict[str, str | None]:
     """The stored unit of each of ``ids`` (None: none yet), read a few hundred at a time."""
     units: dict[str, str | None] = dict.fromkeys(ids)
-    found = rows_of_ids(tx, "SELECT id, unit_id FROM audit_units WHERE id IN", ids)
+    found = rows_of_ids(tx, "SELECT id, unit_id FROM audit_units WHERE id = ANY(?)", ids)
     units.update((str(key), str(unit)) for key, unit in found)
     return units
 

@@ -33,7 +33,7 @@ class RowBatch:
         self._columns = tuple(columns)
         self._moves = moves
         self._select = f"SELECT {', '.join(self._columns)} FROM {table} WHERE id = ?"
-        self._select_ids = f"SELECT id, {', '.join(self._columns)} FROM {table} WHERE id IN"
+        self._select_ids = f"SELECT id, {', '.join(self._columns)} FROM {table} WHERE id = ANY(?)"
         self._prefetched = False
         self._before: dict[str, Row | None] = {}
         self._rows: dict[str, Row] = {}
@@ -99,12 +99,11 @@ class RowBatch:
             tx.update_many(self._table, self._columns, updates)
 
 
-def rows_of_ids(tx: ViewTransaction, select_in: str, ids: Sequence[str]) -> Iterator[StoredRow]:
-    """The rows ``select_in`` (a query ending in ``WHERE id IN``) finds for ``ids``, read
-    PREFETCH_CHUNK ids a statement."""
+def rows_of_ids(tx: ViewTransaction, select: str, ids: Sequence[str]) -> Iterator[StoredRow]:
+    """The rows ``select`` (a query whose one parameter is the list of ids, as in
+    ``WHERE id = ANY(?)``) finds for ``ids``, read PREFETCH_CHUNK ids a statement."""
     for start in range(0, len(ids), PREFETCH_CHUNK):
-        chunk = ids[start : start + PREFETCH_CHUNK]
-        yield from tx.query(f"{select_in} ({', '.join('?' for _ in chunk)})", chunk)
+        yield from tx.query(select, [list(ids[start : start + PREFETCH_CHUNK])])
 
 
 def row_batch(tx: ViewTransaction, table: str, columns: Sequence[str], moves: Moves) -> RowBatch:

@@ -127,8 +127,8 @@ class ProjectionRunner:
                 if writing is not None:
                     writing.result()  # the batch before is in the view: one at a time
                 writing = writer.submit(self._write, [worked_out.writes, *writes], position)
-                for helper in helpers:  # it reads the next batch while this one is written
-                    if position < end:
+                if position < end:  # each helper reads the next batch while this one is written
+                    for helper in helpers:
                         helper.ask(position, end, REBUILD_BATCH)
                 earlier = worked_out.states()
                 if report is not None:
