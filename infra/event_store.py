@@ -9,6 +9,7 @@ from infra.settings import Settings
 
 TRANSCODER_TOPIC = "infra.transcoder:OrjsonTranscoder"
 SQLITE_RECORDER_TOPIC = "infra.sqlite_recorder:MultiRowSQLiteRecorder"
+POSTGRES_RECORDER_TOPIC = "infra.postgres_recorder:PartReadingPostgresRecorder"
 
 
 class DatabaseUrlError(ValueError):
@@ -57,6 +58,7 @@ def _store_env(url: str, pool_size: int) -> dict[str, str]:
             "POSTGRES_PASSWORD": unquote(parts.password or ""),
             "POSTGRES_POOL_SIZE": str(pool_size),
             "POSTGRES_LOCK_TIMEOUT": "5",
+            "APPLICATION_RECORDER_TOPIC": POSTGRES_RECORDER_TOPIC,
         }
     raise DatabaseUrlError(
         f"Unsupported ADUAN_DATABASE_URL {url!r}: use sqlite:///var/aduan.db, "

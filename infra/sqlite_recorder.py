@@ -6,6 +6,8 @@ other threads are busy that wait, not SQLite, is most of a group commit's time: 
 a dozen filings made some thirty such waits. One multi-row ``INSERT`` makes one; run
 in autocommit mode it is a transaction by itself, without the two waits of a ``BEGIN``
 and a ``COMMIT``.
+
+It also reads one part of the log (``select_part``), as infra.postgres_recorder does.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from uuid import UUID
 
 from eventsourcing.persistence import (
     IntegrityError,
+    Notification,
     OperationalError,
     PersistenceError,
     StoredEvent,
@@ -25,6 +28,11 @@ from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor
 
 # Four parameters a row: 800 a statement stays under the oldest SQLite limit (999).
 ROWS_PER_STATEMENT = 200
+# The last byte of an id stored as hex text (as ``UUID.hex`` or ``str(UUID)`` writes it).
+_LAST_BYTE = (
+    "((instr('0123456789abcdef', substr(originator_id, -2, 1)) - 1) * 16"
+    " + instr('0123456789abcdef', substr(originator_id, -1)) - 1)"
+)
 
 
 class MultiRowSQLiteRecorder(SQLiteApplicationRecorder):
@@ -47,6 +55,32 @@ class MultiRowSQLiteRecorder(SQLiteApplicationRecorder):
                 raise PersistenceError(error) from error
             finally:
                 cursor.sqlite_cursor.close()
+
+    def select_part(
+        self, start: int, stop: int, topics: Sequence[str], part: int, parts: int
+    ) -> list[Notification]:
+        """The notifications of ``topics`` after ``start`` up to ``stop``, in order, of
+        the aggregates in ``part`` of ``parts``: those whose id's last byte is ``part``
+        modulo ``parts`` (as infra.postgres_recorder reads them)."""
+        marks = ", ".join("?" for _ in topics)
+        statement = (
+            "SELECT rowid, originator_id, originator_version, topic, state"
+            f" FROM {self.events_table_name} WHERE rowid > ? AND rowid <= ?"
+            f" AND topic IN ({marks}) AND {_LAST_BYTE} % ? = ? ORDER BY rowid"
+        )
+        convert = self.convert_originator_id
+        with self.datastore.transaction(commit=False) as cursor:
+            cursor.execute(statement, [start, stop, *topics, parts, part])
+            return [
+                Notification(
+                    id=row[0],
+                    originator_id=convert(row[1]),
+                    originator_version=row[2],
+                    topic=row[3],
+                    state=row[4],
+                )
+                for row in cursor.fetchall()
+            ]
 
     def _insert_events(
         self, c: SQLiteCursor, stored_events: Sequence[StoredEvent], **_: Any

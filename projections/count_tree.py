@@ -1,13 +1,17 @@
-"""Exact nearest-rank percentiles from counts: a decimal digit tree of counts per key.
+"""Exact nearest-rank percentiles from counts: a tree of counts per key, in base 100.
 
 A whole number ``v`` is counted once on each of ``levels`` levels: on level ``k`` in the
-node ``v // 10**k``, under its digit ``v // 10**(k-1) % 10``, so a node holds the counts
-of the ten ranges of ``10**(k-1)`` values it covers. To find the value of rank ``r`` among
+node ``v // 100**k``, under its digit ``v // 100**(k-1) % 100``, so a node holds the counts
+of the hundred ranges of ``100**(k-1)`` values it covers. To find the value of rank ``r`` among
 the values counted under some keys (a cohort's periods, say), read the top level's nodes
 and find the range holding rank ``r``, then that range's node one level down, and so on
 to level 1, whose digits are single values: one row per key and level, however many
 values were counted. Keys are summed in SQL, so the rows read per level are at most the
-number of keys (plus, on the top level, one per ``10**levels`` of spread in the values).
+number of keys (plus, on the top level, one per ``100**levels`` of spread in the values).
+
+The base trades rows for columns: a tree whose top nodes cover 10,000 values has two
+levels, not four as in base 10, so each value is written in half the rows and a rank is
+found in half the statements, each row carrying a hundred counts.
 """
 
 from __future__ import annotations
@@ -19,7 +23,8 @@ from typing import Any
 from projections.counts import Key, Pending
 from projections.store import ViewTransaction
 
-DIGITS = tuple(f"c{digit}" for digit in range(10))
+BASE = 100
+DIGITS = tuple(f"c{digit}" for digit in range(BASE))
 
 
 class ViewInconsistentError(RuntimeError):
@@ -27,7 +32,7 @@ class ViewInconsistentError(RuntimeError):
 
 
 def ddl(table: str, key_columns: str, primary_key: str) -> str:
-    """The table of a tree: its key columns, then ``level``, ``node`` and ten counts."""
+    """The table of a tree: its key columns, then ``level``, ``node`` and a count per digit."""
     counts = ", ".join(f"{digit} INTEGER NOT NULL DEFAULT 0" for digit in DIGITS)
     return (
         f"CREATE TABLE IF NOT EXISTS {table} ({key_columns},"
@@ -41,8 +46,8 @@ def add(pending: Pending, keys: Iterable[Key], value: int, levels: int, delta: i
     places = []  # ((level, node), digit), from level 1 up
     below = value  # the value's node on the level below
     for level in range(1, levels + 1):
-        node = below // 10
-        places.append(((level, node), below - node * 10))
+        node = below // BASE
+        places.append(((level, node), below - node * BASE))
         below = node
     get = pending.get
     for key in keys:
@@ -50,7 +55,7 @@ def add(pending: Pending, keys: Iterable[Key], value: int, levels: int, delta: i
             node_key = key + place
             counts = get(node_key)
             if counts is None:
-                pending[node_key] = counts = [0] * 10
+                pending[node_key] = counts = [0] * BASE
             counts[digit] += delta
 
 
@@ -107,7 +112,7 @@ class TreeReader:
             nodes = self._nodes(level, on_level)
             for search in on_level:
                 digit, search.rank = _pick(search.rank, enumerate(nodes[search.tree, search.value]))
-                search.value, search.level = search.value * 10 + digit, level - 1
+                search.value, search.level = search.value * BASE + digit, level - 1
         for search in searches:
             found[search.tree][1][search.index] = search.value
         return found
@@ -127,8 +132,9 @@ class TreeReader:
         rows = self._sums(f"({' OR '.join(clauses)})", params)
         tops: dict[Any, list[tuple[int, int]]] = {}
         for tree, node, *counts in sorted(rows, key=lambda row: (row[0], row[1])):
+            first = int(node) * BASE
             tops.setdefault(tree, []).extend(
-                (int(node) * 10 + digit, int(count)) for digit, count in enumerate(counts) if count
+                (first + digit, int(count)) for digit, count in enumerate(counts) if count
             )
         return tops
 
@@ -145,7 +151,7 @@ class TreeReader:
             params += [tree, sorted(nodes)]
         rows = self._sums(f"level = ? AND ({' OR '.join(clauses)})", [level, *params])
         counts = {(tree, int(node)): [int(c or 0) for c in cs] for tree, node, *cs in rows}
-        return {(s.tree, s.value): counts.get((s.tree, s.value), [0] * 10) for s in searches}
+        return {(s.tree, s.value): counts.get((s.tree, s.value), [0] * BASE) for s in searches}
 
     def _sums(self, condition: str, params: list[Any]) -> list[Any]:
         return self._tx.query(

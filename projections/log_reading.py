@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterator
-from typing import Any
-from uuid import UUID
+from collections.abc import Collection, Iterator, Sequence
+from typing import Any, Protocol, runtime_checkable
 
 from eventsourcing.persistence import ApplicationRecorder, Mapper, Notification
 
 READ_BATCH = 10_000
 Batch = list[tuple[int, str, Any]]  # (log position, topic, domain event)
-Keep = Callable[[Notification], bool]
 
 
 def read_batches(
@@ -20,11 +18,9 @@ def read_batches(
     start: int,
     end: int,
     limit: int = READ_BATCH,
-    keep: Keep | None = None,
 ) -> Iterator[tuple[int, Batch]]:
     """The events of ``topics`` after ``start`` up to ``end``, decoded, ``limit`` at a
-    time (only those ``keep`` keeps), each batch with the position a reader may move to
-    once it has applied it."""
+    time, each batch with the position a reader may move to once it has applied it."""
     position = start
     while position < end:
         notifications = recorder.select_notifications(
@@ -33,23 +29,56 @@ def read_batches(
         # Events of other topics are skipped, so the position can go to the batch's end,
         # or to the log's end when the batch came back short.
         position = notifications[-1].id if len(notifications) == limit else end
-        yield (
-            position,
-            [
-                (n.id, n.topic, mapper.to_domain_event(n))
-                for n in notifications
-                if keep is None or keep(n)
-            ],
-        )
+        yield position, [(n.id, n.topic, mapper.to_domain_event(n)) for n in notifications]
 
 
-def owned_by(part: int, parts: int) -> Keep:
-    """Whether an event is of an aggregate in ``part`` of ``parts`` (by its id)."""
+@runtime_checkable
+class PartReading(Protocol):
+    """A log that can be read one part at a time: the events of the aggregates whose id's
+    last byte is ``part`` modulo ``parts``."""
 
-    def keep(notification: Notification) -> bool:
-        aggregate_id = notification.originator_id
-        if not isinstance(aggregate_id, UUID):
-            aggregate_id = UUID(aggregate_id)
-        return aggregate_id.int % parts == part
+    def select_part(
+        self, start: int, stop: int, topics: Sequence[str], part: int, parts: int
+    ) -> Sequence[Notification]: ...
 
-    return keep
+
+def part_reader(recorder: object) -> PartReading:
+    """``recorder``, checked to read the log by parts."""
+    if not isinstance(recorder, PartReading):
+        raise TypeError(f"{type(recorder).__name__} cannot read the log by parts.")
+    return recorder
+
+
+def part_batches(
+    recorder: PartReading,
+    mapper: Mapper[Any],
+    topics: Collection[str],
+    start: int,
+    end: int,
+    span: int,
+    part: int = 0,
+    parts: int = 1,
+) -> Iterator[tuple[int, Batch]]:
+    """The events of ``topics`` and of ``part`` of ``parts`` after ``start`` up to ``end``,
+    decoded, ``span`` log positions at a time, each batch with the position it ends at:
+    processes reading different parts read batches that end at the same positions."""
+    position = start
+    while position < end:
+        stop = min(position + span, end)
+        yield stop, read_part(recorder, mapper, topics, position, stop, part, parts)
+        position = stop
+
+
+def read_part(
+    recorder: PartReading,
+    mapper: Mapper[Any],
+    topics: Collection[str],
+    start: int,
+    stop: int,
+    part: int,
+    parts: int,
+) -> Batch:
+    """The events of ``topics`` and of ``part`` of ``parts`` after ``start`` up to
+    ``stop``, decoded."""
+    notifications = recorder.select_part(start, stop, sorted(topics), part, parts)
+    return [(n.id, n.topic, mapper.to_domain_event(n)) for n in notifications]

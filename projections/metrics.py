@@ -45,7 +45,7 @@ _EVENTS = ("Filed", *STATUS_BY_EVENT, "FeedbackGiven")
 
 class MetricsProjection:
     name = "metrics"
-    version = 4
+    version = 5
     per_aggregate = True
     tables: tuple[str, ...] = ("complaint_facts", *rollup.TABLES, durations.TABLE, backlog.TABLE)
     topics: tuple[str, ...] = tuple(get_topic(getattr(Complaint, e)) for e in _EVENTS)

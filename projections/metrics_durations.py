@@ -20,8 +20,8 @@ from projections.store import ViewTransaction
 
 DURATIONS = {"triage": "triage", "first_response": "response", "resolution": "resolution"}
 PERCENTS = (50, 90)
-HOURS_LEVELS = 4  # top nodes cover 100 hours
-DAYS_LEVELS = 1  # top nodes cover 10 working days
+HOURS_LEVELS = 2  # top nodes cover 100 hours
+DAYS_LEVELS = 1  # top nodes cover 100 working days
 # (facts column, measure code in the table, levels of its trees)
 TREES = (
     ("triage_centihours", 1, HOURS_LEVELS),

@@ -1,6 +1,6 @@
-"""A rebuild shared out between processes: each works out the events of its part of the
-aggregates (projections.log_reading.owned_by), and the rebuilding process writes what
-all of them worked out, batch by batch, in one transaction with the view's position.
+"""A rebuild shared out between processes: each reads and works out the events of its part
+of the aggregates (projections.log_reading.PartReading), and the rebuilding process writes
+what all of them worked out, batch by batch, in one transaction with the view's position.
 
 Only for projections whose events change their own aggregate's rows and totals summed
 over them (``per_aggregate``): the parts' writes then add up to one process's. A helper
@@ -17,9 +17,9 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from typing import Any
 
-from eventsourcing.persistence import ApplicationRecorder, Mapper
+from eventsourcing.persistence import Mapper
 
-from projections.log_reading import owned_by, read_batches
+from projections.log_reading import PartReading, read_part
 from projections.projection import Projection, cycle_collector_paused, work_out
 from projections.recording import Write
 from projections.store import ViewStore
@@ -37,7 +37,7 @@ class PartSource:
 
     projection: Projection
     store: ViewStore
-    recorder: ApplicationRecorder
+    recorder: PartReading
     mapper: Mapper[Any]
 
 
@@ -59,11 +59,10 @@ class HelperPart:
         self._process.start()
         theirs.close()
 
-    def ask(self, start: int, end: int, limit: int) -> None:
-        """Work out the part's events of the batch after log position ``start``: the
-        next ``limit`` events of the projection's topics up to ``end``, as the rebuilding
-        process reads it (projections.log_reading.read_batches)."""
-        self._connection.send((start, end, limit))
+    def ask(self, start: int, stop: int) -> None:
+        """Work out the part's events of the batch after log position ``start`` up to
+        ``stop``."""
+        self._connection.send((start, stop))
 
     def answer(self) -> tuple[int, int, list[Write]]:
         """The log position the batch last asked for ends at, how many events of it the
@@ -101,23 +100,21 @@ def helper_parts(make_source: MakeSource | None, parts: int) -> Iterator[list[He
 
 
 def serve_part(make_source: MakeSource, part: int, parts: int, connection: Connection) -> None:
-    """A helper process's life: answer each batch asked, (start, end, limit), with where
-    it ends, the events applied and the writes recorded, until asked None."""
+    """A helper process's life: answer each batch asked, (start, stop), with where it
+    ends, the events applied and the writes recorded, until asked None."""
     source = make_source()
-    keep = owned_by(part, parts)
     earlier: dict[str, Any] = {}
     try:
         with cycle_collector_paused(), source.store.loading():
             while (asked := connection.recv()) is not None:
-                start, end, limit = asked
-                batches = read_batches(
-                    source.recorder, source.mapper, source.projection.topics, start, end,
-                    limit, keep,
+                start, stop = asked
+                batch = read_part(
+                    source.recorder, source.mapper, source.projection.topics, start, stop,
+                    part, parts,
                 )  # fmt: skip
-                batch_end, batch = next(batches)
                 events = [(position, event) for position, _, event in batch]
                 worked_out = work_out(source.projection, source.store, events, earlier)
-                connection.send(("done", batch_end, len(events), worked_out.writes))
+                connection.send(("done", stop, len(events), worked_out.writes))
                 earlier = worked_out.states()
     except EOFError:
         pass  # the rebuilding process has gone

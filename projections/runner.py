@@ -15,15 +15,16 @@ from typing import Any
 
 from eventsourcing.persistence import ApplicationRecorder, Mapper
 
-from projections.log_reading import READ_BATCH, owned_by, read_batches
+from projections.log_reading import READ_BATCH, part_batches, part_reader, read_batches
 from projections.projection import Projection, cycle_collector_paused, process_events, work_out
 from projections.rebuild_parts import HelperPart, MakeSource, RebuildPartFailedError, helper_parts
 from projections.recording import Write, replay
 from projections.store import ViewStore
 
-# A rebuild applies this many events a transaction: a complaint's row is then read and
-# written once for most of its life instead of once per few days of the log, for a
-# views lock held a few seconds at a time (the live views wait that long at most).
+# A rebuild applies the events of this many log positions a transaction: a complaint's
+# row is then read and written once for most of its life instead of once per few days of
+# the log, for a views lock held a few seconds at a time (the live views wait that long
+# at most).
 REBUILD_BATCH = 100_000
 # A rebuild of a per-aggregate projection from a log this long is shared out between
 # this many processes (helper processes take a second or so to start).
@@ -103,11 +104,12 @@ class ProjectionRunner:
         worked out while the one before it is written by a thread of its own: the store's
         work (in its server, or in SQLite's code, which lets go of the interpreter lock)
         then overlaps the reading, decoding and processing of the next batch. A long log
-        of a per-aggregate projection is shared out with helper processes."""
+        of a per-aggregate projection is shared out with helper processes, each reading
+        its own part of the log."""
+        recorder = part_reader(self._recorder)
         end = self._recorder.max_notification_id() or 0
         report = None if progress is None else (lambda at: progress(at, end))
         parts = self._parts(end)
-        keep = owned_by(0, parts) if parts > 1 else None
         applied = 0
         earlier: dict[str, Any] = {}
         with (
@@ -116,9 +118,9 @@ class ProjectionRunner:
         ):
             writing: Future[None] | None = None
             for helper in helpers:
-                helper.ask(0, end, REBUILD_BATCH)
-            for position, batch in read_batches(
-                self._recorder, self._mapper, self.projection.topics, 0, end, REBUILD_BATCH, keep
+                helper.ask(0, min(REBUILD_BATCH, end))
+            for position, batch in part_batches(
+                recorder, self._mapper, self.projection.topics, 0, end, REBUILD_BATCH, 0, parts
             ):
                 events = [(at, event) for at, _, event in batch]
                 worked_out = work_out(self.projection, self._store, events, earlier, report)
@@ -129,7 +131,7 @@ class ProjectionRunner:
                 writing = writer.submit(self._write, [worked_out.writes, *writes], position)
                 if position < end:  # each helper reads the next batch while this one is written
                     for helper in helpers:
-                        helper.ask(position, end, REBUILD_BATCH)
+                        helper.ask(position, min(position + REBUILD_BATCH, end))
                 earlier = worked_out.states()
                 if report is not None:
                     report(position)

@@ -17,6 +17,7 @@ from infra.settings import Settings
 from infra.transparency.event_rows import EventRows
 from infra.transparency.signing_key import resolve_signer
 from infra.transparency.tree_store import TreeStore
+from projections.log_reading import part_reader
 from projections.rebuild_parts import PartSource
 from projections.sqlite_store import SQLiteViewStore
 from projections.store import PostgresViewStore, ViewStore
@@ -62,7 +63,7 @@ def rebuild_part_source(settings: Settings, name: str) -> PartSource:
     ledger = build_ledger(settings)
     store = open_view_store(sqlite_path(settings.database_url), settings.database_url)
     projection = {each.name: each for each in all_projections(ledger.calendar)}[name]
-    return PartSource(projection, store, ledger.recorder, ledger.mapper)
+    return PartSource(projection, store, part_reader(ledger.recorder), ledger.mapper)
 
 
 def projections_run_in_process(settings: Settings) -> bool:
