@@ -32,8 +32,10 @@ class ViewInconsistentError(RuntimeError):
 
 
 def ddl(table: str, key_columns: str, primary_key: str) -> str:
-    """The table of a tree: its key columns, then ``level``, ``node`` and a count per digit."""
-    counts = ", ".join(f"{digit} INTEGER NOT NULL DEFAULT 0" for digit in DIGITS)
+    """The table of a tree: its key columns, then ``level``, ``node`` and a count per digit,
+    NULL for zero (written by a ``CountTable`` of ``zeros_as_nulls``: a node has a hundred
+    counts, most of them zero)."""
+    counts = ", ".join(f"{digit} INTEGER" for digit in DIGITS)
     return (
         f"CREATE TABLE IF NOT EXISTS {table} ({key_columns},"
         f" level SMALLINT NOT NULL, node BIGINT NOT NULL, {counts},"

@@ -21,7 +21,10 @@ Pending = dict[Key, list[int]]
 class CountTable:
     """How one table's counts are written. A key's row may be left at zero when one of
     its deltas is negative, or, given ``covering``, when the delta of that count (one
-    that is zero only when all the others are) is negative."""
+    that is zero only when all the others are) is negative. With ``zeros_as_nulls`` a
+    count of zero is written as NULL (its columns must allow it, and readers take NULL
+    for zero): for wide rows of mostly zero counts, a NULL takes a bit of the row where
+    a zero takes the count's width."""
 
     def __init__(
         self,
@@ -29,15 +32,27 @@ class CountTable:
         key_columns: Sequence[str],
         count_columns: Sequence[str],
         covering: int | None = None,
+        zeros_as_nulls: bool = False,
     ) -> None:
         self.table = table
         self._covering = covering
+        self._zeros_as_nulls = zeros_as_nulls
         self._columns = (*key_columns, *count_columns)
-        self._add = f"ON CONFLICT ({', '.join(key_columns)}) DO UPDATE SET " + ", ".join(
-            f"{count} = {table}.{count} + excluded.{count}" for count in count_columns
-        )
         self._key_columns = tuple(key_columns)
-        self._empty = " AND ".join(f"{count} = 0" for count in count_columns)
+        if zeros_as_nulls:
+            # A count that adds up to zero is NULL again: the rows then stay the same
+            # however the events were grouped into transactions.
+            added = (
+                "NULLIF(COALESCE({table}.{count} + excluded.{count}, {table}.{count},"
+                " excluded.{count}), 0)"
+            )
+            empty = "{count} IS NULL"
+        else:
+            added, empty = "{table}.{count} + excluded.{count}", "{count} = 0"
+        self._add = f"ON CONFLICT ({', '.join(key_columns)}) DO UPDATE SET " + ", ".join(
+            f"{count} = {added.format(table=table, count=count)}" for count in count_columns
+        )
+        self._empty = " AND ".join(empty.format(count=count) for count in count_columns)
 
     def pending(self, tx: ViewTransaction) -> Pending:
         """This transaction's deltas for the table, written once before it commits."""
@@ -45,7 +60,14 @@ class CountTable:
         return pending
 
     def write(self, tx: ViewTransaction, pending: Pending) -> None:
-        rows = [(*key, *deltas) for key, deltas in pending.items() if any(deltas)]
+        if self._zeros_as_nulls:
+            rows = [
+                (*key, *[delta or None for delta in deltas])
+                for key, deltas in pending.items()
+                if any(deltas)
+            ]
+        else:
+            rows = [(*key, *deltas) for key, deltas in pending.items() if any(deltas)]
         # In key order: each row then lands beside the one before it in the table's
         # b-tree, which measured two to three times faster than in the order added.
         rows.sort()

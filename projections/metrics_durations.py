@@ -38,7 +38,9 @@ DDL = count_tree.ddl(
     "measure SMALLINT NOT NULL, unit_id TEXT NOT NULL, period INTEGER NOT NULL",
     "measure, unit_id, period",
 )
-COUNTS = CountTable(TABLE, ("measure", "unit_id", "period", "level", "node"), count_tree.DIGITS)
+COUNTS = CountTable(
+    TABLE, ("measure", "unit_id", "period", "level", "node"), count_tree.DIGITS, zeros_as_nulls=True
+)
 _MICROS_PER_CENTIHOUR = 36_000_000
 
 

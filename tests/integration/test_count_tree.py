@@ -21,7 +21,7 @@ from services.projection_host import open_view_store
 TABLE = "tree_test"
 KEY_COLUMNS = ("name", "part")
 DDL = count_tree.ddl(TABLE, "name TEXT NOT NULL, part INTEGER NOT NULL", "name, part")
-COUNTS = CountTable(TABLE, (*KEY_COLUMNS, "level", "node"), count_tree.DIGITS)
+COUNTS = CountTable(TABLE, (*KEY_COLUMNS, "level", "node"), count_tree.DIGITS, zeros_as_nulls=True)
 DEPTHS = (("a", 1), ("b", 3), ("c", 5))
 
 
