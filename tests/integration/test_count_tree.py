@@ -117,18 +117,23 @@ def test_nearest_rank_is_the_smallest_rank_holding_the_percent(
     assert count_tree.nearest_rank(percent, count) == rank
 
 
+@pytest.mark.parametrize("zeros_as_nulls", [False, True])
 @pytest.mark.parametrize("copies", [1, BULK_ROWS])
 def test_a_count_table_keeps_a_row_only_while_it_counts_something(
-    store: ViewStore, copies: int
+    store: ViewStore, copies: int, zeros_as_nulls: bool
 ) -> None:
-    """Emptied rows are deleted one statement each, or in bulk (COPY on PostgreSQL)."""
+    """Emptied rows are deleted one statement each, or in bulk (COPY on PostgreSQL); a
+    count back at zero is NULL again where zeros are NULLs."""
+    table, counts = ("counted_nulls", "a BIGINT, b BIGINT") if zeros_as_nulls else (
+        "counted", "a BIGINT NOT NULL DEFAULT 0, b BIGINT NOT NULL DEFAULT 0"
+    )  # fmt: skip
     store.create_tables(
         [
-            "CREATE TABLE IF NOT EXISTS counted (name TEXT, part INTEGER,"
-            " a BIGINT NOT NULL DEFAULT 0, b BIGINT NOT NULL DEFAULT 0, PRIMARY KEY (name, part))"
+            f"CREATE TABLE IF NOT EXISTS {table} (name TEXT, part INTEGER,"
+            f" {counts}, PRIMARY KEY (name, part))"
         ]
     )
-    counted = CountTable("counted", ("name", "part"), ("a", "b"))
+    counted = CountTable(table, ("name", "part"), ("a", "b"), zeros_as_nulls=zeros_as_nulls)
     with store.transaction() as tx:
         pending = counted.pending(tx)
         for part in range(copies):
@@ -138,8 +143,9 @@ def test_a_count_table_keeps_a_row_only_while_it_counts_something(
         for part in range(copies):  # x moved away, y moved within
             pending["x", part], pending["y", part] = [-1, -2], [-1, 1]
 
-    found = sorted(store.query("SELECT name, part, a, b FROM counted"))
-    assert found == [("y", part, 0, 1) for part in range(copies)]
+    found = sorted(store.query(f"SELECT name, part, a, b FROM {table}"))
+    zero = None if zeros_as_nulls else 0
+    assert found == [("y", part, zero, 1) for part in range(copies)]
 
 
 @pytest.mark.parametrize("rows", [3, BULK_ROWS + 50])
