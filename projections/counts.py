@@ -36,7 +36,7 @@ class CountTable:
     ) -> None:
         self.table = table
         self._covering = covering
-        self._zeros_as_nulls = zeros_as_nulls
+        self._nulls = frozenset(count_columns) if zeros_as_nulls else frozenset()
         self._columns = (*key_columns, *count_columns)
         self._key_columns = tuple(key_columns)
         if zeros_as_nulls:
@@ -60,19 +60,12 @@ class CountTable:
         return pending
 
     def write(self, tx: ViewTransaction, pending: Pending) -> None:
-        if self._zeros_as_nulls:
-            rows = [
-                (*key, *[delta or None for delta in deltas])
-                for key, deltas in pending.items()
-                if any(deltas)
-            ]
-        else:
-            rows = [(*key, *deltas) for key, deltas in pending.items() if any(deltas)]
+        rows = [(*key, *deltas) for key, deltas in pending.items() if any(deltas)]
         # In key order: each row then lands beside the one before it in the table's
         # b-tree, which measured two to three times faster than in the order added.
         rows.sort()
         if rows:
-            tx.insert_many(self.table, self._columns, rows, self._add)
+            tx.insert_many(self.table, self._columns, rows, self._add, self._nulls)
         covering = self._covering
         if covering is None:
             emptied = [key for key, deltas in pending.items() if min(deltas) < 0]

@@ -10,7 +10,7 @@ state carried from one batch to the next (``earlier``) is where to look for it f
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
 from projections.store import Row, ViewTransaction
@@ -46,8 +46,9 @@ class RecordingTransaction(ViewTransaction):
         columns: Sequence[str],
         rows: Sequence[Sequence[Any]],
         on_conflict: str = "",
+        zeros_as_nulls: Collection[str] = (),
     ) -> None:
-        self.writes.append(("insert_many", (table, columns, rows, on_conflict)))
+        self.writes.append(("insert_many", (table, columns, rows, on_conflict, zeros_as_nulls)))
 
     def update_many(
         self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]
