@@ -34,6 +34,7 @@ from stores import (
     fresh_store,
     keep_as_template,
     postgres_version,
+    settle_postgres,
     sqlite_version,
     template_note,
 )
@@ -80,6 +81,8 @@ def measure_rebuilds(store: str, args: argparse.Namespace, workdir: Path) -> lis
             database_url = copy_sqlite_store(log, workdir)
         else:
             build_log(database_url, args.events, say)
+            say("settling the log (VACUUM ANALYZE)...")
+            settle_postgres(database_url)
         print(file=sys.stderr)
         ledger = build_ledger(Settings(database_url=database_url))
         host = build_projection_host(Settings(database_url=database_url), ledger)
