@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from projections.counts import Key, Pending
+from projections.counts import CountTable, Key, Pending
 from projections.store import ViewTransaction
 
 BASE = 100
@@ -33,14 +33,18 @@ class ViewInconsistentError(RuntimeError):
 
 def ddl(table: str, key_columns: str, primary_key: str) -> str:
     """The table of a tree: its key columns, then ``level``, ``node`` and a count per digit,
-    NULL for zero (written by a ``CountTable`` of ``zeros_as_nulls``: a node has a hundred
-    counts, most of them zero)."""
+    NULL for zero (a node has a hundred counts, most of them zero; see ``counts``)."""
     counts = ", ".join(f"{digit} INTEGER" for digit in DIGITS)
     return (
         f"CREATE TABLE IF NOT EXISTS {table} ({key_columns},"
         f" level SMALLINT NOT NULL, node BIGINT NOT NULL, {counts},"
         f" PRIMARY KEY ({primary_key}, level, node)) WITHOUT ROWID"
     )
+
+
+def counts(table: str, key_columns: Sequence[str]) -> CountTable:
+    """How the counts of a tree table (``ddl``) keyed by ``key_columns`` are written."""
+    return CountTable(table, (*key_columns, "level", "node"), DIGITS, zeros_as_nulls=True)
 
 
 def add(pending: Pending, keys: Iterable[Key], value: int, levels: int, delta: int) -> None:

@@ -29,7 +29,7 @@ def read_batches(
         # Events of other topics are skipped, so the position can go to the batch's end,
         # or to the log's end when the batch came back short.
         position = notifications[-1].id if len(notifications) == limit else end
-        yield position, [(n.id, n.topic, mapper.to_domain_event(n)) for n in notifications]
+        yield position, _decoded(mapper, notifications)
 
 
 @runtime_checkable
@@ -80,5 +80,8 @@ def read_part(
 ) -> Batch:
     """The events of ``topics`` and of ``part`` of ``parts`` after ``start`` up to
     ``stop``, decoded."""
-    notifications = recorder.select_part(start, stop, sorted(topics), part, parts)
+    return _decoded(mapper, recorder.select_part(start, stop, sorted(topics), part, parts))
+
+
+def _decoded(mapper: Mapper[Any], notifications: Sequence[Notification]) -> Batch:
     return [(n.id, n.topic, mapper.to_domain_event(n)) for n in notifications]

@@ -14,7 +14,6 @@ from datetime import date
 from typing import Any
 
 from projections import count_tree
-from projections.counts import CountTable
 from projections.periods import periods_of, unit_keys
 from projections.store import ViewTransaction
 
@@ -38,9 +37,7 @@ DDL = count_tree.ddl(
     "measure SMALLINT NOT NULL, unit_id TEXT NOT NULL, period INTEGER NOT NULL",
     "measure, unit_id, period",
 )
-COUNTS = CountTable(
-    TABLE, ("measure", "unit_id", "period", "level", "node"), count_tree.DIGITS, zeros_as_nulls=True
-)
+COUNTS = count_tree.counts(TABLE, ("measure", "unit_id", "period"))
 _MICROS_PER_CENTIHOUR = 36_000_000
 
 

@@ -21,7 +21,7 @@ from services.projection_host import open_view_store
 TABLE = "tree_test"
 KEY_COLUMNS = ("name", "part")
 DDL = count_tree.ddl(TABLE, "name TEXT NOT NULL, part INTEGER NOT NULL", "name, part")
-COUNTS = CountTable(TABLE, (*KEY_COLUMNS, "level", "node"), count_tree.DIGITS, zeros_as_nulls=True)
+COUNTS = count_tree.counts(TABLE, KEY_COLUMNS)
 DEPTHS = (("a", 1), ("b", 3), ("c", 5))
 
 
