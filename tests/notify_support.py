@@ -147,10 +147,16 @@ class DiesWhileSending:
         self.channels.send(key, intent, *rest)
 
 
-def wait_until(condition: Callable[[], bool], what: str, seconds: float = 60) -> None:
+def wait_until(
+    condition: Callable[[], bool],
+    what: str,
+    seconds: float = 60,
+    explain: Callable[[], str] = str,
+) -> None:
+    """Wait for ``condition``; a timeout's message ends with what ``explain`` returns."""
     deadline = time.monotonic() + seconds
     while not condition():
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        assert time.monotonic() < deadline, f"timed out waiting for {what}{explain()}"
         time.sleep(0.05)
 
 

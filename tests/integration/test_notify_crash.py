@@ -67,19 +67,29 @@ class Processes:
 
     def __init__(self, settings: Settings, logs: Path) -> None:
         self.env = {**os.environ, **settings_env(settings)}
-        self.logs, self.started = logs, list[subprocess.Popen[bytes]]()
+        self.logs_dir, self.started = logs, list[tuple[subprocess.Popen[bytes], Path]]()
 
     def start(self, *command: str, **env: str) -> subprocess.Popen[bytes]:
-        log = (self.logs / f"{command[0]}-{len(self.started)}.log").open("wb")
+        path = self.logs_dir / f"{command[0]}-{len(self.started)}.log"
+        log = path.open("wb")
         process = subprocess.Popen(
             [sys.executable, "-m", "services.cli", *command],
             cwd=ROOT, env={**self.env, **env}, stdout=log, stderr=log,
         )  # fmt: skip
-        self.started.append(process)
+        self.started.append((process, path))
         return process
 
+    def logs(self) -> str:
+        """The end of each process's log, to explain a timeout."""
+        tails = []
+        for process, path in self.started:
+            tail = path.read_text(errors="replace").splitlines()[-20:]
+            state = "running" if process.poll() is None else f"exit code {process.returncode}"
+            tails.append(f"\n--- {path.name} ({state}):\n" + "\n".join(tail))
+        return "".join(tails)
+
     def stop_all(self) -> None:
-        for process in self.started:
+        for process, _ in self.started:
             if process.poll() is None:
                 process.kill()
                 process.wait(timeout=30)
@@ -112,6 +122,31 @@ def stream(ledger: ComplaintLedger, complaints: int) -> tuple[set[Mail], set[str
     return mails, forwarded
 
 
+class Writer:
+    """``stream`` in a thread of its own; what it raised is kept, to be told."""
+
+    def __init__(self, ledger: ComplaintLedger, complaints: int) -> None:
+        self._outcome: tuple[set[Mail], set[str]] | None = None
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, args=(ledger, complaints))
+        self._thread.start()
+
+    def _run(self, ledger: ComplaintLedger, complaints: int) -> None:
+        try:
+            self._outcome = stream(ledger, complaints)
+        except BaseException as error:
+            self._error = error
+            raise
+
+    def failure(self) -> str:
+        return "" if self._error is None else f"\n--- the writer failed: {self._error!r}"
+
+    def result(self) -> tuple[set[Mail], set[str]]:
+        self._thread.join(timeout=300)
+        assert self._outcome is not None, f"the writer did not finish{self.failure()}"
+        return self._outcome
+
+
 def committed(admin: KafkaAdminClient, settings: Settings) -> bool:
     assert settings.kafka_bootstrap is not None
     return all_committed(
@@ -132,21 +167,21 @@ def test_the_relay_killed_mid_stream_loses_nothing_and_each_notification_goes_ou
                              WEBHOOK_SECRET, "admin")  # fmt: skip
     notifier = processes.start("notify")
     relay = processes.start("relay", ADUAN_KAFKA_RELAY_BATCH_SIZE="20")
-    expected: dict[str, tuple[set[Mail], set[str]]] = {}
-    writer = threading.Thread(target=lambda: expected.update(all=stream(make_ledger(), 500)))
-    writer.start()
+    writer = Writer(make_ledger(), 500)
     positions = build_relay(settings, ledger)
-    wait_until(lambda: positions.position() >= 600, "the relay to be mid-stream")
+    wait_until(lambda: positions.position() >= 600, "the relay to be mid-stream",
+               explain=lambda: writer.failure() + processes.logs())  # fmt: skip
     relay.send_signal(signal.SIGKILL)
     relay.wait(timeout=30)
     killed_at = positions.position()
-    writer.join(timeout=300)
+    mails, forwarded = writer.result()
     assert killed_at < log_size(ledger) == 2003  # 2,000 complaint events and the unit's 3
 
     processes.start("relay", ADUAN_KAFKA_RELAY_BATCH_SIZE="20")
-    wait_until(lambda: positions.position() == log_size(ledger), "the restarted relay")
-    mails, forwarded = expected["all"]
-    wait_until(lambda: len(smtp.messages) >= len(mails), "every mail", seconds=180)
+    wait_until(lambda: positions.position() == log_size(ledger), "the restarted relay",
+               explain=processes.logs)  # fmt: skip
+    wait_until(lambda: len(smtp.messages) >= len(mails), "every mail", seconds=180,
+               explain=processes.logs)  # fmt: skip
     wait_until(lambda: committed(admin, settings), "the notifier to commit", seconds=60)
     notifier.send_signal(signal.SIGTERM)
 
@@ -168,13 +203,15 @@ def test_the_notifier_killed_mid_stream_and_restarted_sends_nothing_twice(
     mails, _forwarded = stream(ledger, 100)
     relay_once(settings, ledger)
     notifier = processes.start("notify")
-    wait_until(lambda: len(smtp.messages) >= 120, "the notifier to be mid-stream")
+    wait_until(lambda: len(smtp.messages) >= 120, "the notifier to be mid-stream",
+               explain=processes.logs)  # fmt: skip
     notifier.send_signal(signal.SIGKILL)
     notifier.wait(timeout=30)
     assert len(smtp.messages) < len(mails)
 
     notifier = processes.start("notify")
-    wait_until(lambda: committed(admin, settings), "the restarted notifier", seconds=120)
+    wait_until(lambda: committed(admin, settings), "the restarted notifier", seconds=120,
+               explain=processes.logs)  # fmt: skip
     notifier.send_signal(signal.SIGTERM)
 
     assert notifier.wait(timeout=60) == 0
