@@ -9,13 +9,45 @@ equals a rebuilt one row for row.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from projections.store import ViewTransaction
 
 Key = tuple[Any, ...]
 Pending = dict[Key, list[int]]
+
+
+class PendingCounts(dict[Key, list[int]]):
+    """A transaction's deltas for one count table, by key. Deltas add up whatever their
+    order, so the parts of a shared rebuild may add theirs together (``added_up``) and
+    write each key once."""
+
+    def __init__(self, table: CountTable) -> None:
+        super().__init__()
+        self.table = table
+
+    def add(self, other: Pending) -> None:
+        for key, deltas in other.items():
+            mine = self.get(key)
+            if mine is None:
+                self[key] = deltas
+            else:
+                self[key] = [a + b for a, b in zip(mine, deltas, strict=True)]
+
+    def write(self, tx: ViewTransaction) -> None:
+        self.table.write(tx, self)
+
+
+def added_up(parts: Iterable[Iterable[PendingCounts]]) -> list[PendingCounts]:
+    """The counts of several parts, each table's added into one."""
+    by_table: dict[str, PendingCounts] = {}
+    for part in parts:
+        for counts in part:
+            known = by_table.setdefault(counts.table.table, counts)
+            if known is not counts:
+                known.add(counts)
+    return list(by_table.values())
 
 
 class CountTable:
@@ -56,7 +88,7 @@ class CountTable:
 
     def pending(self, tx: ViewTransaction) -> Pending:
         """This transaction's deltas for the table, written once before it commits."""
-        pending: Pending = tx.deferred(self.table, dict, self.write)
+        pending: PendingCounts = tx.deferred(self.table, lambda: PendingCounts(self), self.write)
         return pending
 
     def write(self, tx: ViewTransaction, pending: Pending) -> None:

@@ -52,7 +52,8 @@ def work_out(
     report: Callable[[int], None] | None = None,
 ) -> RecordingTransaction:
     """Process a batch of events on what the view holds (and the batch before left, in
-    ``earlier``), recording the writes instead of making them."""
+    ``earlier``), recording the writes instead of making them and holding the count
+    tables' deltas (``counts()``) for the caller to write."""
     with store.transaction(write=False) as reading:
         worked_out = RecordingTransaction(reading, earlier)
         process_events(projection, events, worked_out, report)

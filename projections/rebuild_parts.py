@@ -5,7 +5,8 @@ what all of them worked out, batch by batch, in one transaction with the view's 
 Only for projections whose events change their own aggregate's rows and totals summed
 over them (``per_aggregate``): the parts' writes then add up to one process's. A helper
 process builds its own projection, store and log reader (``make_source``, called there),
-reads the batches it is asked for, and answers with the writes it recorded.
+reads the batches it is asked for, and answers with the writes it recorded and the
+deltas of its count tables, which the rebuilding process adds to its own.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from typing import Any
 
 from eventsourcing.persistence import Mapper
 
+from projections.counts import PendingCounts
 from projections.log_reading import PartReading, read_part
 from projections.projection import Projection, cycle_collector_paused, work_out
 from projections.recording import Write
@@ -64,9 +66,9 @@ class HelperPart:
         ``stop``."""
         self._connection.send((start, stop))
 
-    def answer(self) -> tuple[int, int, list[Write]]:
+    def answer(self) -> tuple[int, int, list[Write], list[PendingCounts]]:
         """The log position the batch last asked for ends at, how many events of it the
-        helper applied, and its writes."""
+        helper applied, its writes and its count tables' deltas."""
         try:
             outcome, *result = self._connection.recv()
         except EOFError:
@@ -75,7 +77,7 @@ class HelperPart:
             ) from None
         if outcome == "failed":
             raise RebuildPartFailedError(f"The rebuild's helper process failed: {result[0]}")
-        return result[0], result[1], result[2]
+        return result[0], result[1], result[2], result[3]
 
     def stop(self) -> None:
         with suppress(OSError):  # it may have gone already
@@ -101,7 +103,7 @@ def helper_parts(make_source: MakeSource | None, parts: int) -> Iterator[list[He
 
 def serve_part(make_source: MakeSource, part: int, parts: int, connection: Connection) -> None:
     """A helper process's life: answer each batch asked, (start, stop), with where it
-    ends, the events applied and the writes recorded, until asked None."""
+    ends, the events applied, the writes recorded and the counts held, until asked None."""
     source = make_source()
     earlier: dict[str, Any] = {}
     try:
@@ -114,7 +116,8 @@ def serve_part(make_source: MakeSource, part: int, parts: int, connection: Conne
                 )  # fmt: skip
                 events = [(position, event) for position, _, event in batch]
                 worked_out = work_out(source.projection, source.store, events, earlier)
-                connection.send(("done", stop, len(events), worked_out.writes))
+                answer = (stop, len(events), worked_out.writes, worked_out.counts())
+                connection.send(("done", *answer))
                 earlier = worked_out.states()
     except EOFError:
         pass  # the rebuilding process has gone

@@ -1,5 +1,7 @@
 """A transaction that reads the view now and writes later: its writes are recorded, as
 plain data, to be replayed in a transaction of their own, in this process or another.
+Its count tables' deltas are held, not written (``counts``): the processes sharing a
+rebuild add theirs up and write each key once.
 A rebuild works out one batch of events this way while the batch before it is still
 being written (projections.runner), and in several processes at once
 (projections.rebuild_parts).
@@ -13,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
+from projections.counts import PendingCounts
 from projections.store import Row, ViewTransaction
 
 Write = tuple[str, tuple[Any, ...]]  # a ViewTransaction method's name and arguments
@@ -29,7 +32,15 @@ class RecordingTransaction(ViewTransaction):
 
     def states(self) -> dict[str, Any]:
         """The projection's states of this batch, by name: the next batch's ``earlier``."""
-        return {name: state for name, (state, _) in getattr(self, "_deferred", {}).items()}
+        deferred = getattr(self, "_deferred", {})
+        return {name: state for name, (state, _) in deferred.items() if not self.holds(state)}
+
+    def holds(self, state: Any) -> bool:
+        return isinstance(state, PendingCounts)
+
+    def counts(self) -> list[PendingCounts]:
+        """The count tables' deltas, held unwritten."""
+        return [state for state, _ in getattr(self, "_deferred", {}).values() if self.holds(state)]
 
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
         return self._reading.query(sql, params)

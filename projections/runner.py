@@ -15,6 +15,7 @@ from typing import Any
 
 from eventsourcing.persistence import ApplicationRecorder, Mapper
 
+from projections.counts import PendingCounts, added_up
 from projections.log_reading import READ_BATCH, part_batches, part_reader, read_batches
 from projections.projection import Projection, cycle_collector_paused, process_events, work_out
 from projections.rebuild_parts import HelperPart, MakeSource, RebuildPartFailedError, helper_parts
@@ -124,11 +125,16 @@ class ProjectionRunner:
             ):
                 events = [(at, event) for at, _, event in batch]
                 worked_out = work_out(self.projection, self._store, events, earlier, report)
-                helped, writes = _helpers_answers(helpers, position)
+                helped, writes, counts = _helpers_answers(helpers, position)
                 applied += len(events) + helped
                 if writing is not None:
                     writing.result()  # the batch before is in the view: one at a time
-                writing = writer.submit(self._write, [worked_out.writes, *writes], position)
+                writing = writer.submit(
+                    self._write,
+                    [worked_out.writes, *writes],
+                    [worked_out.counts(), *counts],
+                    position,
+                )
                 if position < end:  # each helper reads the next batch while this one is written
                     for helper in helpers:
                         helper.ask(position, min(position + REBUILD_BATCH, end))
@@ -145,12 +151,16 @@ class ProjectionRunner:
             return 1
         return REBUILD_PARTS if log_end >= PARTS_FROM else 1
 
-    def _write(self, parts: list[list[Write]], position: int) -> None:
-        """Make a batch's writes, worked out in one part or several, and move to
-        ``position``."""
+    def _write(
+        self, writes: list[list[Write]], counts: list[list[PendingCounts]], position: int
+    ) -> None:
+        """Make a batch's writes, worked out in one part or several, write its count
+        tables' deltas, each key's added up over the parts, and move to ``position``."""
         with self._store.loading(), self._store.transaction() as tx:
-            for writes in parts:
-                replay(tx, writes)
+            for part in writes:
+                replay(tx, part)
+            for table_counts in added_up(counts):
+                table_counts.write(tx)
             tx.set_position(self.name, position, self.projection.version)
         self.position = position
 
@@ -169,17 +179,20 @@ class ProjectionRunner:
         self.position = position
 
 
-def _helpers_answers(helpers: Sequence[HelperPart], position: int) -> tuple[int, list[list[Write]]]:
-    """How many events the helpers applied of the batch ending at ``position``, and the
-    writes each recorded."""
-    helped, writes = 0, []
+def _helpers_answers(
+    helpers: Sequence[HelperPart], position: int
+) -> tuple[int, list[list[Write]], list[list[PendingCounts]]]:
+    """How many events the helpers applied of the batch ending at ``position``, the
+    writes each recorded and the count tables' deltas each held."""
+    helped, writes, counts = 0, [], []
     for helper in helpers:
-        helped_to, events, their_writes = helper.answer()
+        helped_to, events, their_writes, their_counts = helper.answer()
         if helped_to != position:
             raise RebuildPartFailedError(f"A helper read a batch to {helped_to}, not {position}.")
         helped += events
         writes.append(their_writes)
-    return helped, writes
+        counts.append(their_counts)
+    return helped, writes, counts
 
 
 def catch_up_together(runners: Sequence[ProjectionRunner], progress: Progress | None = None) -> int:

@@ -60,14 +60,20 @@ class ViewTransaction(ABC):
         return None
 
     def flush_deferred(self) -> None:
-        """Flush every deferred state in the order first used; one flushed may defer
-        more (rows written once, then the counts they move), flushed after it."""
+        """Flush every deferred state in the order first used, but those the transaction
+        ``holds``; one flushed may defer more (rows written once, then the counts they
+        move), flushed after it."""
         deferred = getattr(self, "_deferred", {})
         flushed = 0
         while flushed < len(deferred):
             state, flush = list(deferred.values())[flushed]
-            flush(self, state)
+            if not self.holds(state):
+                flush(self, state)
             flushed += 1
+
+    def holds(self, state: Any) -> bool:
+        """Whether a deferred state is left unflushed, for the caller to write."""
+        return False
 
     @abstractmethod
     def execute(self, sql: str, params: Sequence[Any] = ()) -> None: ...

@@ -416,16 +416,19 @@ def test_a_rebuild_shared_with_a_helper_process_equals_the_incremental_view(
 ) -> None:
     """A helper process works out the complaints whose ids fall in its part, batch by
     batch; batches of a few events make each part often find a complaint's row in the
-    batch before, not yet written. The view is written from both parts' writes."""
+    batch before, not yet written. The view is written from both parts' writes, and
+    their count tables' deltas added up."""
     monkeypatch.setattr(runner_module, "REBUILD_BATCH", 3)
     monkeypatch.setattr(runner_module, "PARTS_FROM", 0)
     helped: list[int] = []
+    counted_by_helper: list[int] = []
     answer = rebuild_parts.HelperPart.answer
 
-    def counted_answer(helper: rebuild_parts.HelperPart) -> tuple[int, int, list[Any]]:
-        position, events, writes = answer(helper)
-        helped.append(events)
-        return position, events, writes
+    def counted_answer(helper: rebuild_parts.HelperPart) -> Any:
+        outcome = answer(helper)
+        helped.append(outcome[1])
+        counted_by_helper.append(sum(len(counts) for counts in outcome[3]))
+        return outcome
 
     monkeypatch.setattr(rebuild_parts.HelperPart, "answer", counted_answer)
     settings = Settings(database_url=store_url)
@@ -444,6 +447,7 @@ def test_a_rebuild_shared_with_a_helper_process_equals_the_incremental_view(
         assert dump_views(host) == incremental
         assert applied[0] == complaint_event_count(ledger, complaints)
         assert 0 < sum(helped) < sum(applied)
+        assert sum(counted_by_helper) > 0  # the helper's deltas were added to the view
     finally:
         host.stop()
         ledger.close()
