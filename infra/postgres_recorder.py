@@ -2,7 +2,7 @@
 
 A part of the log is the events of the aggregates whose ids end in a byte equal to the
 part's number modulo the number of parts. Processes sharing a rebuild each read their own
-part (``select_part``), in a statement of its own, instead of all of the log.
+parts (``select_part``), in a statement of their own, instead of all of the log.
 """
 
 from __future__ import annotations
@@ -17,14 +17,14 @@ from psycopg.sql import SQL, Identifier
 
 class PartReadingPostgresRecorder(PostgresApplicationRecorder):
     def select_part(
-        self, start: int, stop: int, topics: Sequence[str], part: int, parts: int
+        self, start: int, stop: int, topics: Sequence[str], numbers: Sequence[int], parts: int
     ) -> list[Notification]:
         """The notifications of ``topics`` after ``start`` up to ``stop``, in order, of
-        the aggregates in ``part`` of ``parts``."""
+        the aggregates in the parts ``numbers`` of ``parts``."""
         statement = SQL(
             "SELECT notification_id, originator_id, originator_version, topic, state"
             " FROM {schema}.{table} WHERE notification_id > %s AND notification_id <= %s"
-            " AND topic = ANY(%s) AND get_byte(uuid_send(originator_id), 15) %% %s = %s"
+            " AND topic = ANY(%s) AND get_byte(uuid_send(originator_id), 15) %% %s = ANY(%s)"
             " ORDER BY notification_id"
         ).format(schema=Identifier(self.datastore.schema), table=Identifier(self.events_table_name))
         with (
@@ -32,7 +32,10 @@ class PartReadingPostgresRecorder(PostgresApplicationRecorder):
             connection.cursor(row_factory=tuple_row) as cursor,
         ):
             cursor.execute(
-                statement, [start, stop, list(topics), parts, part], prepare=True, binary=True
+                statement,
+                [start, stop, list(topics), parts, list(numbers)],
+                prepare=True,
+                binary=True,
             )
             return [
                 Notification(

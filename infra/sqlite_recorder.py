@@ -57,20 +57,22 @@ class MultiRowSQLiteRecorder(SQLiteApplicationRecorder):
                 cursor.sqlite_cursor.close()
 
     def select_part(
-        self, start: int, stop: int, topics: Sequence[str], part: int, parts: int
+        self, start: int, stop: int, topics: Sequence[str], numbers: Sequence[int], parts: int
     ) -> list[Notification]:
         """The notifications of ``topics`` after ``start`` up to ``stop``, in order, of
-        the aggregates in ``part`` of ``parts``: those whose id's last byte is ``part``
-        modulo ``parts`` (as infra.postgres_recorder reads them)."""
-        marks = ", ".join("?" for _ in topics)
+        the aggregates in the parts ``numbers`` of ``parts``: those whose id's last byte
+        modulo ``parts`` is one of ``numbers`` (as infra.postgres_recorder reads them)."""
+        topic_marks = ", ".join("?" for _ in topics)
+        number_marks = ", ".join("?" for _ in numbers)
         statement = (
             "SELECT rowid, originator_id, originator_version, topic, state"
             f" FROM {self.events_table_name} WHERE rowid > ? AND rowid <= ?"
-            f" AND topic IN ({marks}) AND {_LAST_BYTE} % ? = ? ORDER BY rowid"
+            f" AND topic IN ({topic_marks}) AND {_LAST_BYTE} % ? IN ({number_marks})"
+            " ORDER BY rowid"
         )
         convert = self.convert_originator_id
         with self.datastore.transaction(commit=False) as cursor:
-            cursor.execute(statement, [start, stop, *topics, parts, part])
+            cursor.execute(statement, [start, stop, *topics, parts, *numbers])
             return [
                 Notification(
                     id=row[0],

@@ -34,11 +34,11 @@ def read_batches(
 
 @runtime_checkable
 class PartReading(Protocol):
-    """A log that can be read one part at a time: the events of the aggregates whose id's
-    last byte is ``part`` modulo ``parts``."""
+    """A log that can be read by parts: the events of the aggregates whose id's last byte
+    modulo ``parts`` is one of the part ``numbers``."""
 
     def select_part(
-        self, start: int, stop: int, topics: Sequence[str], part: int, parts: int
+        self, start: int, stop: int, topics: Sequence[str], numbers: Sequence[int], parts: int
     ) -> Sequence[Notification]: ...
 
 
@@ -56,16 +56,16 @@ def part_batches(
     start: int,
     end: int,
     span: int,
-    part: int = 0,
+    numbers: Sequence[int] = (0,),
     parts: int = 1,
 ) -> Iterator[tuple[int, Batch]]:
-    """The events of ``topics`` and of ``part`` of ``parts`` after ``start`` up to ``end``,
-    decoded, ``span`` log positions at a time, each batch with the position it ends at:
-    processes reading different parts read batches that end at the same positions."""
+    """The events of ``topics`` and of the parts ``numbers`` of ``parts`` after ``start`` up
+    to ``end``, decoded, ``span`` log positions at a time, each batch with the position it
+    ends at: processes reading different parts read batches that end at the same positions."""
     position = start
     while position < end:
         stop = min(position + span, end)
-        yield stop, read_part(recorder, mapper, topics, position, stop, part, parts)
+        yield stop, read_part(recorder, mapper, topics, position, stop, numbers, parts)
         position = stop
 
 
@@ -75,12 +75,12 @@ def read_part(
     topics: Collection[str],
     start: int,
     stop: int,
-    part: int,
+    numbers: Sequence[int],
     parts: int,
 ) -> Batch:
-    """The events of ``topics`` and of ``part`` of ``parts`` after ``start`` up to
-    ``stop``, decoded."""
-    return _decoded(mapper, recorder.select_part(start, stop, sorted(topics), part, parts))
+    """The events of ``topics`` and of the parts ``numbers`` of ``parts`` after ``start``
+    up to ``stop``, decoded."""
+    return _decoded(mapper, recorder.select_part(start, stop, sorted(topics), numbers, parts))
 
 
 def _decoded(mapper: Mapper[Any], notifications: Sequence[Notification]) -> Batch:

@@ -1,4 +1,4 @@
-"""A rebuild shared out between processes: each reads and works out the events of its part
+"""A rebuild shared out between processes: each reads and works out the events of its parts
 of the aggregates (projections.log_reading.PartReading), and the rebuilding process writes
 what all of them worked out, batch by batch, in one transaction with the view's position.
 
@@ -12,7 +12,7 @@ deltas of its count tables, which the rebuilding process adds to its own.
 from __future__ import annotations
 
 import multiprocessing
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
@@ -47,15 +47,16 @@ MakeSource = Callable[[], PartSource]  # must pickle: it is sent to the helper p
 
 
 class HelperPart:
-    """A helper process working out ``part`` of ``parts`` of each batch it is asked for."""
+    """A helper process working out the parts ``numbers`` of ``parts`` of each batch it is
+    asked for."""
 
-    def __init__(self, make_source: MakeSource, part: int, parts: int) -> None:
+    def __init__(self, make_source: MakeSource, numbers: Sequence[int], parts: int) -> None:
         context = multiprocessing.get_context("spawn")  # nothing of this process's threads
         self._connection, theirs = context.Pipe()
         self._process = context.Process(
             target=serve_part,
-            args=(make_source, part, parts, theirs),
-            name=f"rebuild-part-{part}",
+            args=(make_source, tuple(numbers), parts, theirs),
+            name="rebuild-part",
             daemon=True,
         )
         self._process.start()
@@ -90,18 +91,21 @@ class HelperPart:
 
 @contextmanager
 def helper_parts(make_source: MakeSource | None, parts: int) -> Iterator[list[HelperPart]]:
-    """Helper processes for parts 1 to ``parts`` - 1 (the caller works out part 0)."""
+    """A helper process for parts 1 to ``parts`` - 1 (the caller works out part 0), or none
+    when there is one part."""
     helpers: list[HelperPart] = []
     try:
-        if make_source is not None:
-            helpers.extend(HelperPart(make_source, part, parts) for part in range(1, parts))
+        if make_source is not None and parts > 1:
+            helpers.append(HelperPart(make_source, range(1, parts), parts))
         yield helpers
     finally:
         for helper in helpers:
             helper.stop()
 
 
-def serve_part(make_source: MakeSource, part: int, parts: int, connection: Connection) -> None:
+def serve_part(
+    make_source: MakeSource, numbers: Sequence[int], parts: int, connection: Connection
+) -> None:
     """A helper process's life: answer each batch asked, (start, stop), with where it
     ends, the events applied, the writes recorded and the counts held, until asked None."""
     source = make_source()
@@ -112,7 +116,7 @@ def serve_part(make_source: MakeSource, part: int, parts: int, connection: Conne
                 start, stop = asked
                 batch = read_part(
                     source.recorder, source.mapper, source.projection.topics, start, stop,
-                    part, parts,
+                    numbers, parts,
                 )  # fmt: skip
                 events = [(position, event) for position, _, event in batch]
                 worked_out = work_out(source.projection, source.store, events, earlier)

@@ -27,10 +27,13 @@ from projections.store import ViewStore
 # the log, for a views lock held a few seconds at a time (the live views wait that long
 # at most).
 REBUILD_BATCH = 100_000
-# A rebuild of a per-aggregate projection from a log this long is shared out between
-# this many processes (helper processes take a second or so to start).
-REBUILD_PARTS = 2
+# A rebuild of a per-aggregate projection from a log this long is shared out with a
+# helper process (it takes a second or so to start). The log is cut into parts, of which
+# the rebuilding process works out one and the helper the rest: one of two when the
+# writes take a database server's time, one of three when they take the rebuilding
+# process's own (SQLite), which then has less time left to work out events.
 PARTS_FROM = 200_000
+PARTS_WRITING_ELSEWHERE, PARTS_WRITING_HERE = 2, 3
 Progress = Callable[[int, int], None]
 
 
@@ -121,7 +124,7 @@ class ProjectionRunner:
             for helper in helpers:
                 helper.ask(0, min(REBUILD_BATCH, end))
             for position, batch in part_batches(
-                recorder, self._mapper, self.projection.topics, 0, end, REBUILD_BATCH, 0, parts
+                recorder, self._mapper, self.projection.topics, 0, end, REBUILD_BATCH, (0,), parts
             ):
                 events = [(at, event) for at, _, event in batch]
                 worked_out = work_out(self.projection, self._store, events, earlier, report)
@@ -146,10 +149,13 @@ class ProjectionRunner:
         return applied
 
     def _parts(self, log_end: int) -> int:
-        """How many processes share a rebuild of a log ending at ``log_end``."""
+        """Into how many parts a rebuild of a log ending at ``log_end`` is cut (one: not
+        shared out)."""
         if self._rebuild_helper is None or not self.projection.per_aggregate:
             return 1
-        return REBUILD_PARTS if log_end >= PARTS_FROM else 1
+        if log_end < PARTS_FROM:
+            return 1
+        return PARTS_WRITING_HERE if self._store.writes_in_process else PARTS_WRITING_ELSEWHERE
 
     def _write(
         self, writes: list[list[Write]], counts: list[list[PendingCounts]], position: int

@@ -60,6 +60,8 @@ class SQLiteViewStore(ViewStore):
     """One connection per thread on the event store's file (WAL lets readers run while a
     writer commits)."""
 
+    writes_in_process = True
+
     def __init__(self, path: Path) -> None:
         self._path = path
         self._local = threading.local()

@@ -151,6 +151,10 @@ class ViewTransaction(ABC):
 
 
 class ViewStore(ABC):
+    # Whether the views' writes take this process's time (SQLite's code runs in it) rather
+    # than a database server's.
+    writes_in_process = False
+
     @abstractmethod
     def transaction(self, write: bool = True, plans_by_text: bool = False) -> Any:
         """A context manager giving a ViewTransaction, committed on a clean exit. A reading
