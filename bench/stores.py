@@ -96,12 +96,17 @@ def _create_database(name: str, postgres_url: str, template: str | None) -> None
 
 
 def _drop_database(postgres_url: str) -> None:
-    _administer(
-        postgres_url,
-        sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
-            sql.Identifier(_database_name(postgres_url))
-        ),
-    )
+    """Drop the run's database. This role's sessions on it are ended first; an autovacuum
+    worker busy in it is stopped by DROP DATABASE itself (``WITH (FORCE)`` would need the
+    right to signal that worker too, which the role has not)."""
+    name = _database_name(postgres_url)
+    with _maintenance_connection(postgres_url) as connection:
+        connection.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+            " WHERE datname = %s AND usename = current_user AND pid <> pg_backend_pid()",
+            (name,),
+        )
+        connection.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
 
 
 def _administer(postgres_url: str, statement: sql.Composed) -> None:

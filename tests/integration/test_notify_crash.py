@@ -169,7 +169,7 @@ def test_the_relay_killed_mid_stream_loses_nothing_and_each_notification_goes_ou
     relay = processes.start("relay", ADUAN_KAFKA_RELAY_BATCH_SIZE="20")
     writer = Writer(make_ledger(), 500)
     positions = build_relay(settings, ledger)
-    wait_until(lambda: positions.position() >= 600, "the relay to be mid-stream",
+    wait_until(lambda: positions.position() >= 600, "the relay to be mid-stream", seconds=120,
                explain=lambda: writer.failure() + processes.logs())  # fmt: skip
     relay.send_signal(signal.SIGKILL)
     relay.wait(timeout=30)
