@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import os
 import platform
+import statistics
 import subprocess
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -26,9 +28,27 @@ def describe_machine(wrk: str | None, database_versions: dict[str, str]) -> dict
         "load generator": _wrk_version(wrk) if wrk else f"httpx {httpx.__version__} (asyncio)",
         "code": _code_version(),
         "load average at start": " ".join(f"{load:.2f}" for load in psutil.getloadavg()),
+        "CPU speed at start": f"{_loop_milliseconds():.0f} ms for {SPEED_LOOP:,} Python steps",
     }
     machine.update(database_versions)
     return machine
+
+
+SPEED_LOOP = 5_000_000
+
+
+def _loop_milliseconds() -> float:
+    """The median time of three runs of a fixed loop. The same code's speed on this kind of
+    machine (a virtual machine sharing its host) varies from hour to hour by up to half,
+    with an idle load average; this tells which state a run was made in (lower is faster)."""
+    times = []
+    for _ in range(3):
+        started = time.perf_counter()
+        total = 0
+        for step in range(SPEED_LOOP):
+            total += step
+        times.append(1000 * (time.perf_counter() - started))
+    return statistics.median(times)
 
 
 def _cpu_model() -> str:
