@@ -34,6 +34,15 @@ REASON_FIELDS = {
 }
 # Events that place an aggregate in a unit; its later events carry no unit of their own.
 UNIT_MOVES = frozenset({"Complaint.Filed", "Complaint.Forwarded", "ImprovementPromise.Drafted"})
+# What the view reads of an event, besides its aggregate's id and version.
+READ_FIELDS = (
+    "timestamp",
+    "at",
+    "actor",
+    "unit_id",
+    "complaint_id",
+    *sorted(set(REASON_FIELDS.values())),
+)
 EventType = Callable[[type], str]
 EventId = Callable[[UUID, int], str]
 
@@ -63,6 +72,7 @@ class AuditProjection:
     name = "audit"
     version = 1
     per_aggregate = False
+    read_fields: tuple[str, ...] | None = READ_FIELDS
     tables: tuple[str, ...] = ("audit_events", "audit_units")
     ddl: tuple[str, ...] = (
         "CREATE TABLE IF NOT EXISTS audit_events ("

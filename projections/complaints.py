@@ -67,6 +67,7 @@ class ComplaintsProjection:
     name = "complaints"
     version = 2
     per_aggregate = True
+    read_fields: tuple[str, ...] | None = None
     tables: tuple[str, ...] = ("complaints_view", overdue.TABLE)
     topics: tuple[str, ...] = tuple(
         get_topic(getattr(Complaint, event_name))

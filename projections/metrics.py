@@ -47,6 +47,7 @@ class MetricsProjection:
     name = "metrics"
     version = 5
     per_aggregate = True
+    read_fields: tuple[str, ...] | None = None
     tables: tuple[str, ...] = ("complaint_facts", *rollup.TABLES, durations.TABLE, backlog.TABLE)
     topics: tuple[str, ...] = tuple(get_topic(getattr(Complaint, e)) for e in _EVENTS)
     ddl: tuple[str, ...] = (

@@ -25,6 +25,9 @@ class Projection(Protocol):
     # True when an event changes only rows of its own aggregate, and totals summed over
     # them: a rebuild may then share the aggregates out between processes.
     per_aggregate: bool
+    # The event fields ``process`` reads besides the aggregate's id and version (None:
+    # any): a rebuild then decodes only these (projections.log_reading).
+    read_fields: tuple[str, ...] | None
 
     def process(self, event: Any, tx: ViewTransaction) -> None: ...
 

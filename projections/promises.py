@@ -30,6 +30,7 @@ class PromisesProjection:
     name = "promises"
     version = 1
     per_aggregate = False
+    read_fields: tuple[str, ...] | None = None
     tables: tuple[str, ...] = ("promises_view",)
     topics: tuple[str, ...] = tuple(get_topic(getattr(ImprovementPromise, e)) for e in _EVENTS)
     ddl: tuple[str, ...] = (

@@ -116,7 +116,7 @@ def serve_part(
                 start, stop = asked
                 batch = read_part(
                     source.recorder, source.mapper, source.projection.topics, start, stop,
-                    numbers, parts,
+                    numbers, parts, source.projection.read_fields,
                 )  # fmt: skip
                 events = [(position, event) for position, _, event in batch]
                 worked_out = work_out(source.projection, source.store, events, earlier)

@@ -124,8 +124,9 @@ class ProjectionRunner:
             for helper in helpers:
                 helper.ask(0, min(REBUILD_BATCH, end))
             for position, batch in part_batches(
-                recorder, self._mapper, self.projection.topics, 0, end, REBUILD_BATCH, (0,), parts
-            ):
+                recorder, self._mapper, self.projection.topics, 0, end, REBUILD_BATCH, (0,), parts,
+                self.projection.read_fields,
+            ):  # fmt: skip
                 events = [(at, event) for at, _, event in batch]
                 worked_out = work_out(self.projection, self._store, events, earlier, report)
                 helped, writes, counts = _helpers_answers(helpers, position)

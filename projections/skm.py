@@ -19,6 +19,7 @@ class SkmProjection:
     name = "skm"
     version = 1
     per_aggregate = False
+    read_fields: tuple[str, ...] | None = None
     tables: tuple[str, ...] = ("survey_responses_view",)
     # The event class is made by the @event decorator, so type checkers cannot see it.
     topics: tuple[str, ...] = (get_topic(SurveyResponse.Recorded),)  # type: ignore[attr-defined]
