@@ -90,17 +90,17 @@ class HelperPart:
 
 
 @contextmanager
-def helper_parts(make_source: MakeSource | None, parts: int) -> Iterator[list[HelperPart]]:
-    """A helper process for parts 1 to ``parts`` - 1 (the caller works out part 0), or none
+def helper_part(make_source: MakeSource | None, parts: int) -> Iterator[HelperPart | None]:
+    """A helper process for parts 1 to ``parts`` - 1 (the caller works out part 0); None
     when there is one part."""
-    helpers: list[HelperPart] = []
+    if make_source is None or parts == 1:
+        yield None
+        return
+    helper = HelperPart(make_source, range(1, parts), parts)
     try:
-        if make_source is not None and parts > 1:
-            helpers.append(HelperPart(make_source, range(1, parts), parts))
-        yield helpers
+        yield helper
     finally:
-        for helper in helpers:
-            helper.stop()
+        helper.stop()
 
 
 def serve_part(

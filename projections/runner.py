@@ -18,7 +18,7 @@ from eventsourcing.persistence import ApplicationRecorder, Mapper
 from projections.counts import PendingCounts, added_up
 from projections.log_reading import READ_BATCH, part_batches, part_reader, read_batches
 from projections.projection import Projection, cycle_collector_paused, process_events, work_out
-from projections.rebuild_parts import HelperPart, MakeSource, RebuildPartFailedError, helper_parts
+from projections.rebuild_parts import HelperPart, MakeSource, RebuildPartFailedError, helper_part
 from projections.recording import Write, replay
 from projections.store import ViewStore
 
@@ -108,8 +108,8 @@ class ProjectionRunner:
         worked out while the one before it is written by a thread of its own: the store's
         work (in its server, or in SQLite's code, which lets go of the interpreter lock)
         then overlaps the reading, decoding and processing of the next batch. A long log
-        of a per-aggregate projection is shared out with helper processes, each reading
-        its own part of the log."""
+        of a per-aggregate projection is shared out with a helper process, each reading
+        its own parts of the log."""
         recorder = part_reader(self._recorder)
         end = self._recorder.max_notification_id() or 0
         report = None if progress is None else (lambda at: progress(at, end))
@@ -117,11 +117,11 @@ class ProjectionRunner:
         applied = 0
         earlier: dict[str, Any] = {}
         with (
-            helper_parts(self._rebuild_helper, parts) as helpers,
+            helper_part(self._rebuild_helper, parts) as helper,
             ThreadPoolExecutor(1, thread_name_prefix=f"rebuild-{self.name}") as writer,
         ):
             writing: Future[None] | None = None
-            for helper in helpers:
+            if helper is not None:
                 helper.ask(0, min(REBUILD_BATCH, end))
             for position, batch in part_batches(
                 recorder, self._mapper, self.projection.topics, 0, end, REBUILD_BATCH, (0,), parts,
@@ -129,7 +129,7 @@ class ProjectionRunner:
             ):  # fmt: skip
                 events = [(at, event) for at, _, event in batch]
                 worked_out = work_out(self.projection, self._store, events, earlier, report)
-                helped, writes, counts = _helpers_answers(helpers, position)
+                helped, writes, counts = _helper_answer(helper, position)
                 applied += len(events) + helped
                 if writing is not None:
                     writing.result()  # the batch before is in the view: one at a time
@@ -139,9 +139,8 @@ class ProjectionRunner:
                     [worked_out.counts(), *counts],
                     position,
                 )
-                if position < end:  # each helper reads the next batch while this one is written
-                    for helper in helpers:
-                        helper.ask(position, min(position + REBUILD_BATCH, end))
+                if position < end and helper is not None:  # it reads the next batch meanwhile
+                    helper.ask(position, min(position + REBUILD_BATCH, end))
                 earlier = worked_out.states()
                 if report is not None:
                     report(position)
@@ -154,9 +153,7 @@ class ProjectionRunner:
         shared out)."""
         if self._rebuild_helper is None or not self.projection.per_aggregate:
             return 1
-        if log_end < PARTS_FROM:
-            return 1
-        return PARTS_WRITING_HERE if self._store.writes_in_process else PARTS_WRITING_ELSEWHERE
+        return shared_parts(self._store) if log_end >= PARTS_FROM else 1
 
     def _write(
         self, writes: list[list[Write]], counts: list[list[PendingCounts]], position: int
@@ -186,20 +183,22 @@ class ProjectionRunner:
         self.position = position
 
 
-def _helpers_answers(
-    helpers: Sequence[HelperPart], position: int
+def shared_parts(store: ViewStore) -> int:
+    """Into how many parts a shared rebuild of views on ``store`` cuts the log."""
+    return PARTS_WRITING_HERE if store.writes_in_process else PARTS_WRITING_ELSEWHERE
+
+
+def _helper_answer(
+    helper: HelperPart | None, position: int
 ) -> tuple[int, list[list[Write]], list[list[PendingCounts]]]:
-    """How many events the helpers applied of the batch ending at ``position``, the
-    writes each recorded and the count tables' deltas each held."""
-    helped, writes, counts = 0, [], []
-    for helper in helpers:
-        helped_to, events, their_writes, their_counts = helper.answer()
-        if helped_to != position:
-            raise RebuildPartFailedError(f"A helper read a batch to {helped_to}, not {position}.")
-        helped += events
-        writes.append(their_writes)
-        counts.append(their_counts)
-    return helped, writes, counts
+    """How many events the helper applied of the batch ending at ``position``, its
+    recorded writes and its count tables' deltas (as lists of one part, or of none)."""
+    if helper is None:
+        return 0, [], []
+    helped_to, events, writes, counts = helper.answer()
+    if helped_to != position:
+        raise RebuildPartFailedError(f"A helper read a batch to {helped_to}, not {position}.")
+    return events, [writes], [counts]
 
 
 def catch_up_together(runners: Sequence[ProjectionRunner], progress: Progress | None = None) -> int:

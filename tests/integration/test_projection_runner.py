@@ -437,11 +437,7 @@ def test_a_rebuild_shared_with_a_helper_process_equals_the_incremental_view(
     try:
         register_units(ledger)
         complaints = play_fixed_history(ledger, clock, host.catch_up)
-        parts = (
-            runner_module.PARTS_WRITING_HERE
-            if host.store.writes_in_process
-            else runner_module.PARTS_WRITING_ELSEWHERE
-        )
+        parts = runner_module.shared_parts(host.store)
         while len({complaint.bytes[-1] % parts for complaint in complaints}) < parts:
             complaints.append(file_complaint(ledger)["id"])  # complaints in every part
         host.catch_up()
