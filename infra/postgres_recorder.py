@@ -11,11 +11,22 @@ from collections.abc import Sequence
 
 from eventsourcing.persistence import Notification
 from eventsourcing.postgres import PostgresApplicationRecorder
-from psycopg.rows import tuple_row
+from psycopg import Cursor
+from psycopg.rows import DictRow, tuple_row
 from psycopg.sql import SQL, Identifier
+
+# An advisory lock's key: held while the event store's schema is set up.
+SCHEMA_LOCK = 0x61647561_6E0001
 
 
 class PartReadingPostgresRecorder(PostgresApplicationRecorder):
+    def _create_table(self, curs: Cursor[DictRow]) -> None:
+        """The library's schema set-up, one process at a time: it replaces its insert
+        function at every start, and two processes starting at once (a relay and a
+        notifier, say) would otherwise fail with "tuple concurrently updated"."""
+        curs.execute("SELECT pg_advisory_xact_lock(%s)", [SCHEMA_LOCK], prepare=False)
+        super()._create_table(curs)
+
     def select_part(
         self, start: int, stop: int, topics: Sequence[str], numbers: Sequence[int], parts: int
     ) -> list[Notification]:
