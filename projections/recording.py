@@ -45,6 +45,9 @@ class RecordingTransaction(ViewTransaction):
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
         return self._reading.query(sql, params)
 
+    def rebuild_running(self, name: str) -> bool:
+        return self._reading.rebuild_running(name)
+
     def execute(self, sql: str, params: Sequence[Any] = ()) -> None:
         self.writes.append(("execute", (sql, params)))
 

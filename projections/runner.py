@@ -20,7 +20,7 @@ from projections.log_reading import READ_BATCH, part_batches, part_reader, read_
 from projections.projection import Projection, cycle_collector_paused, process_events, work_out
 from projections.rebuild_parts import HelperPart, MakeSource, RebuildPartFailedError, helper_part
 from projections.recording import Write, replay
-from projections.store import ViewStore
+from projections.store import ViewStore, ViewTransaction
 
 # A rebuild applies the events of this many log positions a transaction: a complaint's
 # row is then read and written once for most of its life instead of once per few days of
@@ -39,6 +39,13 @@ Progress = Callable[[int, int], None]
 
 class ProjectionFailedError(Exception):
     """A view could not apply an event; it stays where it was and is retried later."""
+
+
+class ViewMovedError(Exception):
+    """Another process moved the view since its runner read where it was: it applied the
+    same events (``aduan tick`` catching up beside the server, say), or it is rebuilding
+    the view. The runner's transaction is rolled back; it reads the view's position again
+    on its next pass."""
 
 
 @dataclass(frozen=True)
@@ -95,7 +102,7 @@ class ProjectionRunner:
         made after the load: one sort each, instead of an insert at a random place per
         row (a rebuild cut short gets them when its runner next starts)."""
         indexes = [ddl for ddl in self.projection.ddl if ddl.startswith("CREATE INDEX")]
-        with self._lock:
+        with self._lock, self._store.rebuild_lock(self.name):
             self._drop()
             self._store.create_tables([ddl for ddl in self.projection.ddl if ddl not in indexes])
             with self._store.loading(), cycle_collector_paused():
@@ -161,6 +168,7 @@ class ProjectionRunner:
         """Make a batch's writes, worked out in one part or several, write its count
         tables' deltas, each key's added up over the parts, and move to ``position``."""
         with self._store.loading(), self._store.transaction() as tx:
+            self._claim(tx)
             for part in writes:
                 replay(tx, part)
             for table_counts in added_up(counts):
@@ -173,14 +181,26 @@ class ProjectionRunner:
             for table in self.projection.tables:
                 tx.execute(f"DROP TABLE IF EXISTS {table}")
             tx.execute("DELETE FROM projection_positions WHERE name = ?", (self.name,))
+        self.position = 0
 
     def _apply(self, events: list[tuple[int, Any]], position: int) -> None:
         """Process (log position, event) pairs, in order and newer than the view, and move
-        to ``position``."""
+        to ``position``; leave the view alone while another process rebuilds it."""
         with self._store.transaction() as tx:
+            if tx.rebuild_running(self.name):
+                raise ViewMovedError(f"{self.name} is being rebuilt")
+            self._claim(tx)
             process_events(self.projection, events, tx)
             tx.set_position(self.name, position, self.projection.version)
         self.position = position
+
+    def _claim(self, tx: ViewTransaction) -> None:
+        """Lock the view's position for this transaction, still where this runner left it
+        (or read it), or raise ViewMovedError: every event is applied once, however many
+        processes catch the view up."""
+        found = tx.locked_position(self.name, self.projection.version)
+        if found != self.position:
+            raise ViewMovedError(f"{self.name} is at {found}, not {self.position}")
 
 
 def shared_parts(store: ViewStore) -> int:
@@ -219,11 +239,12 @@ def _read_and_apply(runners: Sequence[ProjectionRunner], progress: Progress | No
     start = min(runner.position for runner in runners)
     applied = 0
     failures: dict[str, Exception] = {}  # a failing view stops only itself
+    moved: set[str] = set()
     topics = {topic for runner in runners for topic in runner.projection.topics}
     mapper = runners[0]._mapper
     for position, batch in read_batches(recorder, mapper, topics, start, end, READ_BATCH):
         for runner in runners:
-            if runner.position >= position or runner.name in failures:
+            if runner.position >= position or runner.name in failures or runner.name in moved:
                 continue
             wanted = runner.topic_set
             mine = [
@@ -233,6 +254,9 @@ def _read_and_apply(runners: Sequence[ProjectionRunner], progress: Progress | No
             ]
             try:
                 runner._apply(mine, position)
+            except ViewMovedError:  # picked up again from where it is on the next pass
+                moved.add(runner.name)
+                continue
             except Exception as error:  # the others go on; raised below
                 failures[runner.name] = error
                 continue

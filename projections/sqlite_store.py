@@ -7,22 +7,32 @@ with no gain measurable in the server (docs/benchmarks.md, "the views' writes").
 
 from __future__ import annotations
 
+import fcntl
+import os
 import sqlite3
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from projections.store import Row, ViewStore, ViewTransaction
+from projections.store import Row, ViewStore, ViewTransaction, wait_for_lock
 
 DEFAULT_CACHE_KIB = 2000  # SQLite's own default
 LOADING_CACHE_KIB = 256 * 1024
 
 
 class _SQLiteTransaction(ViewTransaction):
-    def __init__(self, connection: sqlite3.Connection) -> None:
+    def __init__(
+        self, connection: sqlite3.Connection, rebuild_running: Callable[[str], bool]
+    ) -> None:
         self._connection = connection
+        self._rebuild_running = rebuild_running
+
+    def rebuild_running(self, name: str) -> bool:
+        """A writer holds the whole file, so a rebuild found not running now cannot
+        change the view before this transaction ends."""
+        return self._rebuild_running(name)
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> None:
         self._connection.execute(*_lists_spelled_out(sql, params))
@@ -58,7 +68,9 @@ def _lists_spelled_out(sql: str, params: Sequence[Any]) -> tuple[str, Sequence[A
 
 class SQLiteViewStore(ViewStore):
     """One connection per thread on the event store's file (WAL lets readers run while a
-    writer commits)."""
+    writer commits). A view's rebuild lock is a file lock on a file beside it
+    (``aduan.views.db-rebuild-metrics``, say), which the system lets go of when the
+    process holding it ends."""
 
     writes_in_process = True
 
@@ -67,6 +79,7 @@ class SQLiteViewStore(ViewStore):
         self._local = threading.local()
         self._connections: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
+        self._lock_files: dict[str, int] = {}  # a view's rebuild lock file, to look at
 
     def _connection(self) -> sqlite3.Connection:
         connection: sqlite3.Connection | None = getattr(self._local, "connection", None)
@@ -89,7 +102,7 @@ class SQLiteViewStore(ViewStore):
         # Writers take the lock up front (no upgrade deadlocks); readers never block them.
         connection.execute("BEGIN IMMEDIATE" if write else "BEGIN")
         try:
-            transaction = _SQLiteTransaction(connection)
+            transaction = _SQLiteTransaction(connection, self._rebuild_running)
             yield transaction
             transaction.flush_deferred()
         except BaseException:
@@ -108,8 +121,41 @@ class SQLiteViewStore(ViewStore):
         finally:
             connection.execute(f"PRAGMA cache_size = -{DEFAULT_CACHE_KIB}")
 
+    @contextmanager
+    def rebuild_lock(self, name: str) -> Iterator[None]:
+        descriptor = self._open_lock_file(name)  # its own, not the one runners look at
+        try:
+            wait_for_lock(lambda: _try_flock(descriptor, fcntl.LOCK_EX), name)
+            yield
+        finally:
+            os.close(descriptor)  # lets go of the lock
+
+    def _rebuild_running(self, name: str) -> bool:
+        with self._lock:
+            descriptor = self._lock_files.get(name)
+            if descriptor is None:
+                descriptor = self._lock_files[name] = self._open_lock_file(name)
+            if not _try_flock(descriptor, fcntl.LOCK_SH):
+                return True
+            fcntl.flock(descriptor, fcntl.LOCK_UN)
+            return False
+
+    def _open_lock_file(self, name: str) -> int:
+        return os.open(f"{self._path}-rebuild-{name}", os.O_RDWR | os.O_CREAT, 0o644)
+
     def close(self) -> None:
         with self._lock:
             for connection in self._connections:
                 connection.close()
             self._connections.clear()
+            for descriptor in self._lock_files.values():
+                os.close(descriptor)
+            self._lock_files.clear()
+
+
+def _try_flock(descriptor: int, operation: int) -> bool:
+    try:
+        fcntl.flock(descriptor, operation | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False
+    return True

@@ -14,11 +14,14 @@ applies every event exactly once and resumes where it stopped.
 
 from __future__ import annotations
 
+import time
+import zlib
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
+import psycopg
 from psycopg import IsolationLevel
 from psycopg_pool import ConnectionPool
 
@@ -31,6 +34,21 @@ POSITIONS_DDL = (
 
 
 BULK_ROWS = 200  # from this many rows on, a PostgreSQL write goes through COPY
+# How long a rebuild waits for the view's rebuild lock (live runners give it up within a
+# transaction; another rebuild holds it to its end).
+REBUILD_LOCK_WAIT_SECONDS = 5.0
+_REBUILD_LOCK_RETRY_SECONDS = 0.05
+
+
+class ViewRebuildingError(RuntimeError):
+    """Another process is rebuilding the view."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(
+            f"Another process is rebuilding the view {name}; wait for it to end "
+            "(aduan projections status shows its position), then try again."
+        )
+
 
 Flush = Callable[["ViewTransaction", Any], None]
 
@@ -141,6 +159,28 @@ class ViewTransaction(ABC):
         the store loads many rows faster that way; None: write them a row at a time."""
         return None
 
+    ROW_LOCK = ""  # what a read for update adds, where a writer does not lock the whole store
+
+    def locked_position(self, name: str, version: int) -> int:
+        """The view's position, read for update: no other writer moves it before this
+        transaction ends. A view that has none yet is given 0."""
+        select = f"SELECT position FROM projection_positions WHERE name = ?{self.ROW_LOCK}"
+        rows = self.query(select, (name,))
+        if not rows:
+            self.execute(
+                "INSERT INTO projection_positions (name, position, version) VALUES (?, 0, ?) "
+                "ON CONFLICT (name) DO NOTHING",
+                (name, version),
+            )
+            rows = self.query(select, (name,))
+        return int(rows[0][0])
+
+    @abstractmethod
+    def rebuild_running(self, name: str) -> bool:
+        """Whether another process is rebuilding the view (it holds ``ViewStore.
+        rebuild_lock``). When not, no rebuild changes the view before this transaction
+        ends."""
+
     def set_position(self, name: str, position: int, version: int) -> None:
         self.execute(
             "INSERT INTO projection_positions (name, position, version) VALUES (?, ?, ?) "
@@ -188,17 +228,47 @@ class ViewStore(ABC):
         yield
 
     @abstractmethod
+    def rebuild_lock(self, name: str) -> Any:
+        """A context manager holding the view's rebuild lock, across processes: runners
+        following the log leave the view alone meanwhile (``ViewTransaction.
+        rebuild_running``). Raises ViewRebuildingError if another rebuild holds it for
+        longer than ``REBUILD_LOCK_WAIT_SECONDS``. A process that dies holding it lets it
+        go."""
+
+    @abstractmethod
     def close(self) -> None:
         """Release connections."""
+
+
+def wait_for_lock(try_lock: Callable[[], bool], name: str) -> None:
+    """Call ``try_lock`` until it gets the rebuild lock of the view ``name``."""
+    deadline = time.monotonic() + REBUILD_LOCK_WAIT_SECONDS
+    while not try_lock():
+        if time.monotonic() >= deadline:
+            raise ViewRebuildingError(name)
+        time.sleep(_REBUILD_LOCK_RETRY_SECONDS)
+
+
+def rebuild_lock_key(name: str) -> int:
+    """The PostgreSQL advisory lock key of a view's rebuild lock."""
+    return 0x61647672 << 32 | zlib.crc32(name.encode())
 
 
 class _PostgresTransaction(ViewTransaction):
     """Writes of many rows go through COPY into a temporary table, then one statement:
     several times faster than a statement per row, even pipelined."""
 
+    ROW_LOCK = " FOR UPDATE"
+
     def __init__(self, connection: Any) -> None:
         self._connection = connection
         self._stagings = 0
+
+    def rebuild_running(self, name: str) -> bool:
+        """A rebuild holds the view's advisory lock; this transaction takes it shared
+        until it ends, so a rebuild starting meanwhile waits."""
+        statement = "SELECT pg_try_advisory_xact_lock_shared(?)"
+        return not self.query(statement, (rebuild_lock_key(name),))[0][0]
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> None:
         self._connection.execute(_pg(sql), params)
@@ -239,6 +309,7 @@ class _PostgresTransaction(ViewTransaction):
 
 class PostgresViewStore(ViewStore):
     def __init__(self, conninfo: str, pool_size: int = 4) -> None:
+        self._conninfo = conninfo
         self._pool = ConnectionPool(
             conninfo, min_size=1, max_size=pool_size, open=True, kwargs={"autocommit": False}
         )
@@ -261,6 +332,19 @@ class PostgresViewStore(ViewStore):
 
     def create_tables(self, statements: Sequence[str]) -> None:
         super().create_tables([_without_rowid_option(statement) for statement in statements])
+
+    @contextmanager
+    def rebuild_lock(self, name: str) -> Iterator[None]:
+        """The view's advisory lock, held by a connection of its own for the rebuild."""
+        key = rebuild_lock_key(name)
+        with psycopg.connect(self._conninfo, autocommit=True) as connection:
+
+            def try_lock() -> bool:
+                row = connection.execute("SELECT pg_try_advisory_lock(%s)", (key,)).fetchone()
+                return row is not None and bool(row[0])
+
+            wait_for_lock(try_lock, name)
+            yield
 
     def close(self) -> None:
         self._pool.close()

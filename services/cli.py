@@ -20,6 +20,7 @@ from infra.event_store import DatabaseUrlError, sqlite_path
 from infra.kafka_topics import KafkaUnavailableError, admin_client, ensure_topics, topic_specs
 from infra.settings import Settings
 from infra.transparency.signing_key import SigningKeyError
+from projections.store import ViewRebuildingError
 from services.audit_export import add_audit_commands
 from services.composition import (
     build_ledger,
@@ -291,7 +292,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.run(settings, args))
     except ValidationError as error:
         print(f"aduan: bad setting: {error}", file=sys.stderr)
-    except (DomainError, DatabaseUrlError, SigningKeyError) as error:
+    except (DomainError, DatabaseUrlError, SigningKeyError, ViewRebuildingError) as error:
         print(f"aduan: {error}", file=sys.stderr)
     return 2
 

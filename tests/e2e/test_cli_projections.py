@@ -9,6 +9,7 @@ import pytest
 from domain.sla import SlaPolicy
 from domain.values import Actor, Role
 from infra.settings import Settings
+from projections import store as store_module
 from services.cli import main
 from services.commands import Forward, Verify
 from services.composition import build_ledger, build_projection_host
@@ -91,6 +92,24 @@ def test_rebuild_reports_progress_and_gives_the_view_it_replaces(
     assert dump_views(after) == before
     assert after.runner("complaints").status().lag == 0
     after.stop()
+
+
+def test_rebuild_while_another_process_rebuilds_the_view_exits_2_saying_what_to_do(
+    cli_env: Settings,
+    ledger: ComplaintLedger,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(store_module, "REBUILD_LOCK_WAIT_SECONDS", 0.2)
+    elsewhere = build_projection_host(cli_env, ledger)
+    with elsewhere.store.rebuild_lock("complaints"):
+        assert main(["projections", "rebuild", "complaints"]) == 2
+    elsewhere.stop()
+
+    error = capsys.readouterr().err
+    assert "Another process is rebuilding the view complaints" in error
+    assert "then try again" in error
+    assert "Traceback" not in error
 
 
 def test_rebuild_of_an_unknown_projection_exits_2_naming_the_known_ones(

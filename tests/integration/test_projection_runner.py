@@ -36,8 +36,10 @@ from infra.event_store import persistence_env, sqlite_path
 from infra.settings import Settings
 from projections import rebuild_parts
 from projections import runner as runner_module
+from projections import store as store_module
 from projections.complaints import NO_DEADLINE, micros
-from projections.runner import ProjectionFailedError
+from projections.runner import ProjectionFailedError, catch_up_together
+from projections.store import ViewRebuildingError
 from services import commands
 from services.composition import build_ledger, build_projection_host
 from services.ledger import ComplaintLedger
@@ -335,6 +337,68 @@ def test_a_failing_view_stays_behind_while_the_others_go_on(
     host.catch_up()
     assert host.runner("complaints").status().lag == 0
     assert complaint_rows(host.store) == {str(filed["id"]): expected_row(ledger, filed["id"])}
+
+
+def test_two_processes_catching_up_at_once_apply_each_event_once(
+    ledger: ComplaintLedger,
+    make_ledger: MakeLedger,
+    make_host: MakeHost,
+    clock: MutableClock,
+    units: tuple[str, ...],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """`aduan tick` catches the views up beside the server: both may read the same
+    position, and the one that writes second must find the view moved, not apply the
+    same events again (counts twice, rows inserted twice)."""
+    host, beside = make_host(ledger), make_host(make_ledger())
+    complaints = play_fixed_history(ledger, clock, lambda: None)
+    read = runner_module.read_batches
+    overtaken: list[bool] = []
+
+    def read_after_the_other_caught_up(*args: Any) -> Any:
+        if not overtaken:  # once: the other's own catch-up reads through here too
+            overtaken.append(True)
+            beside.catch_up()
+        yield from read(*args)
+
+    monkeypatch.setattr(runner_module, "read_batches", read_after_the_other_caught_up)
+    applied_behind = catch_up_together(list(host.runners.values()))
+    monkeypatch.undo()
+
+    assert overtaken and applied_behind == 0
+    assert all(runner.status().lag == 0 for runner in host.runners.values())
+    assert_incremental_equals_rebuild_equals_aggregates(ledger, host, complaints)
+    later = file_complaint(ledger, unit_id="rsud")
+    assert host.runner("complaints").catch_up() == 1  # it goes on from where the view is
+    assert str(later["id"]) in complaint_rows(host.store)
+
+
+def test_views_being_rebuilt_elsewhere_are_left_alone_until_the_rebuild_ends(
+    store_url: str,
+    ledger: ComplaintLedger,
+    make_host: MakeHost,
+    units: tuple[str, ...],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """While a process holds a view's rebuild lock, runners following the log skip that
+    view (without failing) and a second rebuild is refused; afterwards they catch up."""
+    monkeypatch.setattr(store_module, "REBUILD_LOCK_WAIT_SECONDS", 0.2)
+    host = make_host(ledger)
+    file_complaint(ledger)
+    elsewhere = open_view_store(sqlite_path(store_url), store_url)
+    try:
+        with elsewhere.rebuild_lock("metrics"):
+            host.catch_up()
+            assert host.runner("metrics").status().position == 0
+            assert host.runner("complaints").status().lag == 0
+            with pytest.raises(ViewRebuildingError, match="rebuilding the view metrics"):
+                host.runner("metrics").rebuild()
+            assert host.runner("complaints").rebuild() == 1
+    finally:
+        elsewhere.close()
+    host.catch_up()
+    assert host.runner("metrics").status().lag == 0
+    assert host.runner("metrics").rebuild() == 1
 
 
 def test_restarted_host_resumes_from_its_position_and_applies_nothing_twice(
