@@ -5,6 +5,7 @@ Both read the counts per period and unit (projections.metrics_rollup)."""
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from datetime import date, timedelta
 from typing import Any, Literal
 
@@ -13,33 +14,29 @@ from projections.periods import ALL_UNITS, cover, day_period, periods_in
 from projections.store import ViewStore
 
 Interval = Literal["day", "week", "month"]
+UNIT_TOTALS = ("received", "resolved", "resolved_on_time", "triaged", "triaged_on_time",
+               "responded", "responded_on_time")  # fmt: skip
 
 
-def units(store: ViewStore, cohort: Cohort, min_sample: int) -> list[dict[str, Any]]:
-    """One row per unit; units with at least ``min_sample`` complaints are ranked by
-    completion rate, then resolution on time, then volume."""
+def units(
+    store: ViewStore, cohort: Cohort, min_sample: int, unit_ids: Iterable[str]
+) -> list[dict[str, Any]]:
+    """One row per unit of ``unit_ids`` (those with nothing filed in the period too, with
+    zeros); units with at least ``min_sample`` complaints are ranked by completion rate,
+    then resolution on time, then volume."""
     in_periods, params = periods_in(cover(cohort.filed_from, cohort.filed_to))
+    sums = ", ".join(f"SUM({column})" for column in UNIT_TOTALS)
     rows = store.query(
-        "SELECT unit_id, SUM(received), SUM(resolved), SUM(resolved_on_time),"
-        " SUM(triaged), SUM(triaged_on_time), SUM(responded), SUM(responded_on_time)"
-        f" FROM complaint_totals WHERE {in_periods} AND unit_id <> ?"
-        " GROUP BY unit_id HAVING SUM(received) > 0",
+        f"SELECT unit_id, {sums} FROM complaint_totals"
+        f" WHERE {in_periods} AND unit_id <> ? GROUP BY unit_id",
         [*params, ALL_UNITS],
     )
-    table = [
-        {
-            "unit_id": unit_id,
-            "received": received,
-            "resolved": resolved,
-            "completion_rate": ratio(resolved, received),
-            "resolution_on_time_rate": ratio(resolved_on_time or 0, resolved),
-            "verify_on_time_rate": ratio(triaged_on_time or 0, triaged),
-            "response_on_time_rate": ratio(responded_on_time or 0, responded),
-            "rank": None,
-        }
-        for (unit_id, received, resolved, resolved_on_time, triaged, triaged_on_time,
-             responded, responded_on_time) in rows
-    ]  # fmt: skip
+    totals = {
+        unit_id: dict(zip(UNIT_TOTALS, (int(value or 0) for value in values), strict=True))
+        for unit_id, *values in rows
+    }
+    nothing = dict.fromkeys(UNIT_TOTALS, 0)
+    table = [_unit_row(unit_id, totals.get(unit_id, nothing)) for unit_id in unit_ids]
     ranked = sorted(
         (row for row in table if row["received"] >= min_sample),
         key=lambda row: (
@@ -53,6 +50,19 @@ def units(store: ViewStore, cohort: Cohort, min_sample: int) -> list[dict[str, A
         row["rank"] = rank
     unranked = sorted((row for row in table if row["rank"] is None), key=lambda r: r["unit_id"])
     return [*ranked, *unranked]
+
+
+def _unit_row(unit_id: str, totals: dict[str, int]) -> dict[str, Any]:
+    return {
+        "unit_id": unit_id,
+        "received": totals["received"],
+        "resolved": totals["resolved"],
+        "completion_rate": ratio(totals["resolved"], totals["received"]),
+        "resolution_on_time_rate": ratio(totals["resolved_on_time"], totals["resolved"]),
+        "verify_on_time_rate": ratio(totals["triaged_on_time"], totals["triaged"]),
+        "response_on_time_rate": ratio(totals["responded_on_time"], totals["responded"]),
+        "rank": None,
+    }
 
 
 def bucket_start(day: date, interval: Interval) -> date:

@@ -151,7 +151,11 @@ class ComplaintLedger(Application[UUID]):
         return unit_view(self._load_unit(unit_id))
 
     def list_units(self) -> list[dict[str, Any]]:
-        return [self.get_unit(unit_id) for unit_id in self._unit_directory().unit_ids]
+        return [self.get_unit(unit_id) for unit_id in self.unit_ids()]
+
+    def unit_ids(self) -> list[str]:
+        """Every registered unit's id, in the order registered."""
+        return list(self._unit_directory().unit_ids)
 
     def record_survey_response(
         self, unit_id: str, element_set: str, scores: list[int], profile: RespondentProfile

@@ -132,6 +132,30 @@ def test_units_are_ranked_by_completion_rate(ask: Ask, history: list[dict[str, A
     assert ranking == [("disdukcapil", 2, 1, 1), ("rsud", 1, 0, 2)]
 
 
+def test_every_registered_unit_has_a_row_those_with_nothing_filed_unranked_with_zeros(
+    client: TestClient, ask: Ask, history: list[dict[str, Any]], token: Headers
+) -> None:
+    response = client.post(
+        "/v1/units", json={"unit_id": "samsat", "name": "Samsat"}, headers=token(Role.ADMIN)
+    )
+    assert response.status_code == 201, response.text
+
+    rows = ask("units", min_sample=1, **NOVEMBER).json()
+
+    assert [(row["unit_id"], row["rank"]) for row in rows] == [
+        ("disdukcapil", 1), ("rsud", 2), ("samsat", None)
+    ]  # fmt: skip
+    assert rows[2] == {
+        "unit_id": "samsat", "received": 0, "resolved": 0, "completion_rate": None,
+        "resolution_on_time_rate": None, "verify_on_time_rate": None,
+        "response_on_time_rate": None, "rank": None,
+    }  # fmt: skip
+    supervisor = token(Role.SUPERVISOR, "samsat")
+    assert [row["unit_id"] for row in ask("units", headers=supervisor, **NOVEMBER).json()] == [
+        "samsat"
+    ]
+
+
 def test_timeseries_counts_received_and_first_resolved_per_day(
     ask: Ask, history: list[dict[str, Any]]
 ) -> None:

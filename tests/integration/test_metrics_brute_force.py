@@ -26,6 +26,7 @@ from domain.values import Actor, ResolutionOutcome, Role
 from infra.event_store import persistence_env, sqlite_path
 from infra.settings import Settings
 from projections.metrics_backlog import aging
+from projections.metrics_breakdowns import Interval, timeseries, units
 from projections.metrics_queries import Cohort, summary
 from services import commands
 from services.filing import Filing
@@ -349,6 +350,125 @@ def test_the_aging_backlog_equals_a_brute_force_count_from_the_events(
     now = world.clock.now() + timedelta(days=later)
 
     assert aging(world.host.store, unit, now) == brute_force_aging(world, unit, now)
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    steps=histories(),
+    lead=st.integers(0, 40),
+    span=st.integers(1, 120),
+    min_sample=st.integers(1, 4),
+)
+def test_the_units_table_equals_a_brute_force_count_from_the_events(
+    world_factory: Any, steps: list[tuple[str, int, int]], lead: int, span: int, min_sample: int
+) -> None:
+    world = world_factory()
+    for name, slot, amount in steps:
+        world.step(name, slot, amount)
+    world.host.catch_up()
+    first_day = START.date() - timedelta(days=lead)
+    cohort = Cohort(first_day, first_day + timedelta(days=span))
+
+    table = units(world.host.store, cohort, min_sample, [*UNITS, "empty"])
+
+    assert table == brute_force_units(world, cohort, min_sample, [*UNITS, "empty"])
+
+
+UNIT_ROW = ("received", "resolved", "completion_rate", "resolution_on_time_rate",
+            "verify_on_time_rate", "response_on_time_rate")  # fmt: skip
+
+
+def brute_force_units(
+    world: World, cohort: Cohort, min_sample: int, unit_ids: list[str]
+) -> list[dict[str, Any]]:
+    """Each unit's row from the summary's brute force over its complaints alone, ranked as
+    the API documents: completion rate, then resolution on time, then volume, then id."""
+    now = world.clock.now()
+    rows = []
+    for unit_id in unit_ids:
+        counted = brute_force(world, Cohort(cohort.filed_from, cohort.filed_to, unit_id), now)
+        rows.append({"unit_id": unit_id, **{key: counted[key] for key in UNIT_ROW}})
+    ranked = sorted(
+        (row for row in rows if row["received"] >= min_sample),
+        key=lambda row: (
+            -(row["completion_rate"] or 0),
+            -(row["resolution_on_time_rate"] or 0),
+            -row["received"],
+            row["unit_id"],
+        ),
+    )
+    unranked = sorted(
+        (row for row in rows if row["received"] < min_sample), key=lambda row: row["unit_id"]
+    )
+    return [
+        *({**row, "rank": rank} for rank, row in enumerate(ranked, start=1)),
+        *({**row, "rank": None} for row in unranked),
+    ]
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    steps=histories(),
+    unit=st.sampled_from([None, *UNITS]),
+    lead=st.integers(0, 40),
+    span=st.integers(1, 120),
+    interval=st.sampled_from(["day", "week", "month"]),
+)
+def test_the_timeseries_equals_a_brute_force_count_from_the_events(
+    world_factory: Any,
+    steps: list[tuple[str, int, int]],
+    unit: str | None,
+    lead: int,
+    span: int,
+    interval: Interval,
+) -> None:
+    world = world_factory()
+    for name, slot, amount in steps:
+        world.step(name, slot, amount)
+    world.host.catch_up()
+    first_day = START.date() - timedelta(days=lead)
+    cohort = Cohort(first_day, first_day + timedelta(days=span), unit)
+
+    series = timeseries(world.host.store, cohort, interval)
+
+    assert series == brute_force_timeseries(world, cohort, interval)
+
+
+def brute_force_timeseries(world: World, cohort: Cohort, interval: str) -> list[dict[str, Any]]:
+    """Per bucket of ``[from, to)`` (Jakarta dates; weeks from Monday), the complaints of
+    the unit (currently responsible) filed in it and those first resolved in it."""
+
+    def bucket(day: date) -> date:
+        if interval == "week":
+            return day - timedelta(days=day.weekday())
+        return day.replace(day=1) if interval == "month" else day
+
+    counts: dict[date, Counter[str]] = {}
+    day = cohort.filed_from
+    while day < cohort.filed_to:
+        counts.setdefault(bucket(day), Counter())
+        day += timedelta(days=1)
+    for complaint_id, _ in world.complaints:
+        events = list(world.ledger.events.get(complaint_id))
+        complaint: Any = None
+        for event in events:
+            complaint = event.mutate(complaint)
+        if cohort.unit_id not in (None, complaint.unit_id):
+            continue
+        first_resolved = next((e for e in events if type(e).__name__ == "Resolved"), None)
+        moments = {"received": events[0].at, "resolved": first_resolved and first_resolved.at}
+        for name, moment in moments.items():
+            local_day = moment and moment.astimezone(JAKARTA).date()
+            if local_day is not None and cohort.filed_from <= local_day < cohort.filed_to:
+                counts[bucket(local_day)][name] += 1
+    return [
+        {"bucket": start, "received": tally["received"], "resolved": tally["resolved"]}
+        for start, tally in sorted(counts.items())
+    ]
 
 
 AGE_LABELS = {3: "0-3", 7: "4-7", 14: "8-14", 30: "15-30", 60: "31-60"}

@@ -147,22 +147,25 @@ class AgingOut(BaseModel):
     "/units",
     response_model=list[UnitRowOut],
     summary="Metrics per unit, ranked (staff)",
-    description="One row per currently responsible unit for complaints filed in `[from, to)`. "
-    "Units with at least `min_sample` complaints are ranked by completion rate, then "
-    "resolution on time, then volume; smaller ones are listed after them with `rank` null.",
+    description="One row per registered unit (for officers and supervisors: per unit they "
+    "serve), counting the complaints filed in `[from, to)` that the unit is currently "
+    "responsible for; a unit with none has zeros and null rates. Units with at least "
+    "`min_sample` complaints are ranked by completion rate, then resolution on time, then "
+    "volume; smaller ones are listed after them by id, with `rank` null.",
 )
 def get_units(
     staff: StaffMember,
+    ledger: Ledger,
     projections: Projections,
     filed_from: Annotated[date, Query(alias="from")],
     filed_to: Annotated[date, Query(alias="to")],
     min_sample: Annotated[int, Query(ge=1, le=100000)] = 10,
 ) -> list[dict[str, Any]]:
-    rows = units(projections.store, cohort_for(staff, filed_from, filed_to, None, all_units=True),
-                 min_sample)  # fmt: skip
+    cohort = cohort_for(staff, filed_from, filed_to, None, all_units=True)
+    unit_ids = ledger.unit_ids()
     if staff.role in UNIT_SCOPED_ROLES:
-        rows = [row for row in rows if row["unit_id"] in staff.unit_ids]
-    return rows
+        unit_ids = [unit_id for unit_id in unit_ids if unit_id in staff.unit_ids]
+    return units(projections.store, cohort, min_sample, unit_ids)
 
 
 @router.get(
