@@ -107,16 +107,20 @@ def overdue_promise_ids(store: ViewStore, today: date) -> list[UUID]:
 
 
 def kept_on_time(store: ViewStore) -> list[dict[str, Any]]:
-    """Per unit: promises come due (fulfilled or missed), and the share fulfilled on time."""
+    """Per unit: promises come due (fulfilled or missed), those kept on time (fulfilled by
+    the due date, unless the improvement team's verification found them not kept), and
+    how many of the due the team verified, and found kept."""
     rows = store.query(
-        "SELECT unit_id, COUNT(*), SUM(fulfilled_on_time) FROM promises_view"
-        " WHERE status IN (?, ?) GROUP BY unit_id ORDER BY unit_id",
+        "SELECT unit_id, COUNT(*),"
+        " SUM(CASE WHEN fulfilled_on_time = 1 AND COALESCE(verified_kept, 1) = 1"
+        " THEN 1 ELSE 0 END), COUNT(verified_kept), SUM(verified_kept)"
+        " FROM promises_view WHERE status IN (?, ?) GROUP BY unit_id ORDER BY unit_id",
         (str(PromiseStatus.FULFILLED), str(PromiseStatus.MISSED)),
     )
     return [
-        {"unit_id": unit_id, "due": due, "kept_on_time": int(kept or 0),
-         "kept_on_time_rate": int(kept or 0) / due}
-        for unit_id, due, kept in rows
+        {"unit_id": unit_id, "due": due, "kept_on_time": int(kept), "kept_on_time_rate": kept / due,
+         "verified": verified, "verified_kept": int(verified_kept or 0)}
+        for unit_id, due, kept, verified, verified_kept in rows
     ]  # fmt: skip
 
 

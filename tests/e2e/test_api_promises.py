@@ -82,8 +82,29 @@ def test_fulfilled_on_time_and_verified_counts_as_kept(
     listed(client)
     kept = client.get("/v1/promises/kept").json()
     assert kept == [
-        {"unit_id": "disdukcapil", "due": 1, "kept_on_time": 1, "kept_on_time_rate": 1.0}
-    ]
+        {"unit_id": "disdukcapil", "due": 1, "kept_on_time": 1, "kept_on_time_rate": 1.0,
+         "verified": 1, "verified_kept": 1}
+    ]  # fmt: skip
+
+
+def test_fulfilled_on_time_but_found_not_kept_by_the_team_is_not_kept(
+    client: TestClient, published: dict[str, Any], token: Headers, head: dict[str, str]
+) -> None:
+    url = f"/v1/promises/{published['id']}"
+    assert client.post(f"{url}/fulfil", json={"evidence": "Foto."}, headers=head).status_code == 200
+    listed(client)
+    unverified = client.get("/v1/promises/kept").json()
+    not_kept = {"kept": False, "note": "Papan belum ada."}
+    verified = client.post(f"{url}/verify", json=not_kept, headers=token(Role.AUDITOR))
+    assert verified.status_code == 200
+    listed(client)
+    found_not_kept = client.get("/v1/promises/kept").json()
+
+    assert [(row["kept_on_time"], row["verified"]) for row in unverified] == [(1, 0)]
+    assert found_not_kept == [
+        {"unit_id": "disdukcapil", "due": 1, "kept_on_time": 0, "kept_on_time_rate": 0.0,
+         "verified": 1, "verified_kept": 0}
+    ]  # fmt: skip
 
 
 def test_the_clock_marks_an_overdue_promise_missed(

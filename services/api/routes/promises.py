@@ -42,6 +42,8 @@ class KeptOut(BaseModel):
     due: int
     kept_on_time: int
     kept_on_time_rate: float
+    verified: int
+    verified_kept: int
 
 
 @router.get(
@@ -68,7 +70,9 @@ def get_promises(
     response_model=list[KeptOut],
     summary="Per unit, the share of promises come due that were kept on time (public)",
     description="`due`: promises fulfilled or missed; `kept_on_time`: of those, fulfilled by "
-    "their due date.",
+    "their due date and not found unkept by the improvement team's verification (one not yet "
+    "verified counts on the unit's word); `kept_on_time_rate` = kept_on_time / due; "
+    "`verified`: of the due, those the team verified; `verified_kept`: of those, found kept.",
 )
 def get_kept(projections: Projections) -> list[dict[str, Any]]:
     return kept_on_time(projections.store)
