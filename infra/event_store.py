@@ -9,7 +9,7 @@ from infra.settings import Settings
 
 TRANSCODER_TOPIC = "infra.transcoder:OrjsonTranscoder"
 SQLITE_RECORDER_TOPIC = "infra.sqlite_recorder:MultiRowSQLiteRecorder"
-POSTGRES_RECORDER_TOPIC = "infra.postgres_recorder:PartReadingPostgresRecorder"
+POSTGRES_FACTORY_TOPIC = "infra.postgres_recorder:EventStorePostgresFactory"
 
 
 class DatabaseUrlError(ValueError):
@@ -50,7 +50,7 @@ def _store_env(url: str, pool_size: int) -> dict[str, str]:
                 "postgresql://user:password@127.0.0.1:5432/aduan"
             )
         return {
-            "PERSISTENCE_MODULE": "eventsourcing.postgres",
+            "PERSISTENCE_MODULE": POSTGRES_FACTORY_TOPIC,
             "POSTGRES_DBNAME": dbname,
             "POSTGRES_HOST": parts.hostname or "127.0.0.1",
             "POSTGRES_PORT": str(parts.port or 5432),
@@ -58,7 +58,6 @@ def _store_env(url: str, pool_size: int) -> dict[str, str]:
             "POSTGRES_PASSWORD": unquote(parts.password or ""),
             "POSTGRES_POOL_SIZE": str(pool_size),
             "POSTGRES_LOCK_TIMEOUT": "5",
-            "APPLICATION_RECORDER_TOPIC": POSTGRES_RECORDER_TOPIC,
         }
     raise DatabaseUrlError(
         f"Unsupported ADUAN_DATABASE_URL {url!r}: use sqlite:///var/aduan.db, "

@@ -20,6 +20,9 @@ from pathlib import Path
 from psycopg.conninfo import make_conninfo
 from psycopg_pool import ConnectionPool
 
+from infra.event_store import POSTGRES_FACTORY_TOPIC
+from infra.schema_lock import hold_schema_lock
+
 TABLE = "personal_data_keys"
 KEYS_PER_STATEMENT = 200  # four parameters each: under the oldest SQLite limit (999)
 DDL = (
@@ -132,7 +135,8 @@ class PostgresPersonalKeys(PersonalKeys):
         self._pool = ConnectionPool(
             conninfo, min_size=1, max_size=4, open=True, kwargs={"autocommit": True}
         )
-        with self._pool.connection() as connection:
+        with self._pool.connection() as connection, connection.transaction():
+            hold_schema_lock(connection)
             connection.execute(DDL)
 
     def put(self, keys: Sequence[PersonalKey]) -> None:
@@ -170,7 +174,7 @@ def open_personal_keys(env: Mapping[str, str]) -> PersonalKeys:
         database = Path(env.get("SQLITE_DBNAME", ":memory:"))
         if str(database) != ":memory:":
             return SQLitePersonalKeys(database.with_name(f"{database.stem}.keys.db"))
-    elif module == "eventsourcing.postgres":
+    elif module in ("eventsourcing.postgres", POSTGRES_FACTORY_TOPIC):
         return PostgresPersonalKeys(_conninfo(env))
     return MemoryPersonalKeys()
 

@@ -10,23 +10,41 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from eventsourcing.persistence import Notification
-from eventsourcing.postgres import PostgresApplicationRecorder
-from psycopg import Cursor
-from psycopg.rows import DictRow, tuple_row
+from eventsourcing.postgres import (
+    PostgresAggregateRecorder,
+    PostgresApplicationRecorder,
+    PostgresDatastore,
+    PostgresFactory,
+)
+from psycopg.rows import tuple_row
 from psycopg.sql import SQL, Identifier
 
-# An advisory lock's key: held while the event store's schema is set up.
-SCHEMA_LOCK = 0x61647561_6E0001
+from infra.schema_lock import SCHEMA_LOCK
 
 
-class PartReadingPostgresRecorder(PostgresApplicationRecorder):
-    def _create_table(self, curs: Cursor[DictRow]) -> None:
-        """The library's schema set-up, one process at a time: it replaces its insert
-        function at every start, and two processes starting at once (a relay and a
-        notifier, say) would otherwise fail with "tuple concurrently updated"."""
-        curs.execute("SELECT pg_advisory_xact_lock(%s)", [SCHEMA_LOCK], prepare=False)
-        super()._create_table(curs)
+class SchemaSetUpOneAtATime:
+    """The library's schema set-up (types, tables, the insert function), one process at a
+    time: it replaces its insert function at every start, and two processes starting at
+    once (a relay and a notifier, say) would otherwise fail with "tuple concurrently
+    updated"; on a new database, with a duplicate type or table. The lock is held by a
+    connection of its own, across the set-up's transactions."""
 
+    datastore: PostgresDatastore
+
+    def create_table(self) -> None:
+        with self.datastore.get_connection() as connection:
+            connection.execute("SELECT pg_advisory_lock(%s)", [SCHEMA_LOCK], prepare=False)
+            try:
+                super().create_table()  # type: ignore[misc]
+            finally:
+                connection.execute("SELECT pg_advisory_unlock(%s)", [SCHEMA_LOCK], prepare=False)
+
+
+class SnapshotPostgresRecorder(SchemaSetUpOneAtATime, PostgresAggregateRecorder):
+    """The snapshots' recorder."""
+
+
+class PartReadingPostgresRecorder(SchemaSetUpOneAtATime, PostgresApplicationRecorder):
     def select_part(
         self, start: int, stop: int, topics: Sequence[str], numbers: Sequence[int], parts: int
     ) -> list[Notification]:
@@ -58,3 +76,10 @@ class PartReadingPostgresRecorder(PostgresApplicationRecorder):
                 )
                 for id_, originator_id, version, topic, state in cursor.fetchall()
             ]
+
+
+class EventStorePostgresFactory(PostgresFactory):
+    """The library's PostgreSQL persistence with these recorders."""
+
+    aggregate_recorder_class = SnapshotPostgresRecorder
+    application_recorder_class = PartReadingPostgresRecorder

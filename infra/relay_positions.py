@@ -7,6 +7,8 @@ from eventsourcing.persistence import ApplicationRecorder
 from eventsourcing.postgres import PostgresApplicationRecorder
 from eventsourcing.sqlite import SQLiteApplicationRecorder
 
+from infra.schema_lock import hold_schema_lock
+
 CREATE_TABLE = (
     "CREATE TABLE IF NOT EXISTS relay_positions (name TEXT PRIMARY KEY, position BIGINT NOT NULL)"
 )
@@ -32,6 +34,8 @@ class RelayPositions:
         self._select = _SELECT.format(placeholder)
         self._upsert = _UPSERT.format(placeholder)
         with self._store.datastore.transaction(commit=True) as cursor:
+            if placeholder == "%s":
+                hold_schema_lock(cursor)
             cursor.execute(CREATE_TABLE)
 
     def position(self, name: str) -> int:

@@ -34,6 +34,7 @@ POSITIONS_DDL = (
 
 
 BULK_ROWS = 200  # from this many rows on, a PostgreSQL write goes through COPY
+VIEWS_SCHEMA_LOCK = 0x61647673_00000000  # an advisory lock's key, held while tables are made
 # How long a rebuild waits for the view's rebuild lock (live runners give it up within a
 # transaction; another rebuild holds it to its end).
 REBUILD_LOCK_WAIT_SECONDS = 5.0
@@ -331,7 +332,12 @@ class PostgresViewStore(ViewStore):
                 transaction.flush_deferred()
 
     def create_tables(self, statements: Sequence[str]) -> None:
-        super().create_tables([_without_rowid_option(statement) for statement in statements])
+        """One process at a time: ``CREATE TABLE IF NOT EXISTS`` run by two at once on a
+        new database fails in one of them with a duplicate type."""
+        with self.transaction() as tx:
+            tx.execute("SELECT pg_advisory_xact_lock(?)", (VIEWS_SCHEMA_LOCK,))
+            for statement in (POSITIONS_DDL, *statements):
+                tx.execute(_without_rowid_option(statement))
 
     @contextmanager
     def rebuild_lock(self, name: str) -> Iterator[None]:

@@ -6,8 +6,6 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
-from uuid import uuid4
 
 import pytest
 from hypothesis import settings as hypothesis_settings
@@ -19,7 +17,7 @@ from projections.store import ViewStore
 from services.composition import open_notification_store
 from services.ledger import Clock, ComplaintLedger
 from tests.notify_support import HttpSink, SmtpSink, http_server, smtp_server
-from tests.support import MutableClock, connect_or_fail, empty_every_table
+from tests.support import MutableClock, connect_or_fail, database_of_its_own, empty_every_table
 
 # In CI every run explores the same examples, so a result never depends on the draw;
 # elsewhere each run explores new ones.
@@ -42,14 +40,8 @@ def postgres_url() -> str:
 @pytest.fixture(scope="session")
 def postgres_session_url(postgres_url: str) -> Iterator[str]:
     """A database of this test session's own, so that runs side by side never meet."""
-    database = f"aduan_test_{uuid4().hex[:16]}"
-    with connect_or_fail(postgres_url) as connection:
-        connection.execute(f"CREATE DATABASE {database}")
-    try:
-        yield urlunsplit(urlsplit(postgres_url)._replace(path=f"/{database}"))
-    finally:
-        with connect_or_fail(postgres_url) as connection:
-            connection.execute(f"DROP DATABASE IF EXISTS {database} WITH (FORCE)")
+    with database_of_its_own(postgres_url) as url:
+        yield url
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+from uuid import uuid4
 
 import psycopg
 import pytest
@@ -66,6 +69,19 @@ def connect_or_fail(url: str) -> psycopg.Connection[Any]:
         "or point ADUAN_TEST_POSTGRES_URL at a server.",
         pytrace=False,
     )
+
+
+@contextmanager
+def database_of_its_own(server_url: str) -> Iterator[str]:
+    """The URL of a new, empty database on the server of ``server_url``, dropped afterwards."""
+    database = f"aduan_test_{uuid4().hex[:16]}"
+    with connect_or_fail(server_url) as connection:
+        connection.execute(f"CREATE DATABASE {database}")
+    try:
+        yield urlunsplit(urlsplit(server_url)._replace(path=f"/{database}"))
+    finally:
+        with connect_or_fail(server_url) as connection:
+            connection.execute(f"DROP DATABASE IF EXISTS {database} WITH (FORCE)")
 
 
 def empty_every_table(url: str) -> None:

@@ -23,6 +23,7 @@ import orjson
 from eventsourcing.persistence import ApplicationRecorder
 from eventsourcing.postgres import PostgresApplicationRecorder
 
+from infra.schema_lock import hold_schema_lock
 from infra.transparency.merkle import Node, NodeRun, node_hash
 from infra.transparency.plain_sql import fetch, supported
 
@@ -76,6 +77,8 @@ class TreeStore:
         else:  # INTEGER PRIMARY KEY: SQLite's rowid itself, no second index to keep.
             self._mark, blob, without_rowid, integer = "?", "BLOB", " WITHOUT ROWID", "INTEGER"
         with self._store.datastore.transaction(commit=True) as cursor:
+            if self._postgres:
+                hold_schema_lock(cursor)
             for statement in _TABLES:
                 cursor.execute(
                     statement.format(blob=blob, without_rowid=without_rowid, integer=integer)
