@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import math
 from datetime import date
+from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
@@ -52,6 +54,13 @@ def _rounded(value: Fraction, digits: int) -> float:
     return round(float(value), digits)
 
 
+def _rounded_down(value: Fraction, digits: int) -> Decimal:
+    """``value`` cut to ``digits`` decimals. The grade is of the exact value, so a figure
+    rounded up could show a band edge the value does not reach (76.608... as 76.61, in B,
+    graded C); cut, the figure shown always lies in the grade's band."""
+    return Decimal(math.floor(value * 10**digits)).scaleb(-digits)
+
+
 def skm_report(
     store: ViewStore,
     unit_id: str,
@@ -88,8 +97,8 @@ def skm_report(
                     element_set.elements, result.element_averages, element_set.weights, strict=True
                 )
             ],
-            index=_rounded(result.index, 4),
-            converted_index=_rounded(result.converted_index, 2),
+            index=_rounded_down(result.index, 4),
+            converted_index=_rounded_down(result.converted_index, 2),
             grade=result.grade,
             grade_meaning=result.grade_meaning,
         )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 
 WORKED_EXAMPLE = (
@@ -30,11 +31,41 @@ def test_responses_give_the_worked_example_index_and_grade(
     assert report.status_code == 200
     body = report.json()
     assert body["responses"] == 3
-    assert body["index"] == 3.0741
+    assert body["index"] == 3.074  # 83/27 = 3.07407..., rounded down to 4 decimals
     assert body["converted_index"] == 76.85
     assert (body["grade"], body["grade_meaning"]) == ("B", "baik")
     assert body["elements"][0] == {"element": "persyaratan", "average": 3.3333, "weight": 1 / 9}
     assert (body["required_sample"], body["sample_sufficient"]) == (80, False)
+
+
+# Just under a band edge: 524 points over 19 x 9 answers, converted 76.608... (C); 1,367 over
+# 43 x 9, converted 88.307... (B). Rounded to the nearest they would show 76.61 and 88.31,
+# the edges of B and A.
+UNDER_B = [[4, 3, 3, 3, 3, 3, 3, 3, 3]] * 18 + [[2, 2, 2, 2, 2, 2, 2, 3, 3]]
+UNDER_A = [[4, 3, 4, 3, 4, 3, 4, 3, 4]] * 34 + [[4, 3, 4, 3, 4, 3, 4, 3, 3]] * 9
+
+
+@pytest.mark.parametrize(
+    ("responses", "index", "converted_index", "grade"),
+    [(UNDER_B, 3.0643, 76.60, "C"), (UNDER_A, 3.5322, 88.30, "B")],
+)
+def test_the_index_shown_is_rounded_down_into_its_grades_band(
+    client: TestClient,
+    units: list[str],
+    responses: list[list[int]],
+    index: float,
+    converted_index: float,
+    grade: str,
+) -> None:
+    for scores in responses:
+        response = client.post("/v1/units/disdukcapil/survey-responses", json={"scores": scores})
+        assert response.status_code == 201
+    body = skm(client).json()
+    assert (body["index"], body["converted_index"], body["grade"]) == (
+        index,
+        converted_index,
+        grade,
+    )
 
 
 def test_a_period_without_responses_has_no_index(client: TestClient, units: list[str]) -> None:

@@ -83,10 +83,12 @@ def record_response(
     response_model=SkmOut,
     summary="The unit's SKM for a period (public)",
     description="Responses dated in `[from, to)` (Asia/Jakarta). Per element the average "
-    "score (NRR); index = sum of NRR x weight (1-4); converted index = index x 25 (25-100); "
-    "grade on half-open bands: A from 88.31, B from 76.61, C from 65.00, else D, computed on "
-    "the exact value. With `service_users`, the Krejcie-Morgan sample needed for that many "
-    "users and whether the responses reach it.",
+    "score (NRR, to the nearest 4 decimals); index = sum of NRR x weight (1-4); converted "
+    "index = index x 25 (25-100); grade on half-open bands: A from 88.31, B from 76.61, C "
+    "from 65.00, else D, computed on the exact value. The index is shown rounded down to 4 "
+    "decimals and the converted index rounded down to 2, so the figure shown always lies in "
+    "its grade's band (76.608... shows as 76.60, grade C). With `service_users`, the "
+    "Krejcie-Morgan sample needed for that many users and whether the responses reach it.",
 )
 def get_skm(
     unit_id: UnitId,
