@@ -9,6 +9,8 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from domain.skm import ELEMENT_SETS
+
 
 class UnitContacts(BaseModel):
     """The e-mail addresses a unit's staff get notifications at (``ADUAN_UNIT_CONTACTS``)."""
@@ -145,6 +147,13 @@ class Settings(BaseSettings):
     smtp_from: str = "Aduan Ledger <noreply@aduan.invalid>"
     sms_gateway_url: str | None = Field(default=None, description="Unset: no SMS is sent.")
     sms_gateway_token: str | None = None
+
+    @field_validator("skm_element_set")
+    @classmethod
+    def _known_element_set(cls, value: str) -> str:
+        if value not in ELEMENT_SETS:
+            raise ValueError(f"no element set {value!r}; use one of: {', '.join(ELEMENT_SETS)}")
+        return value
 
     @field_validator("extra_holidays", mode="before")
     @classmethod

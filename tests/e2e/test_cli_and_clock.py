@@ -72,6 +72,14 @@ def test_bad_database_url_says_what_to_write(
     assert "sqlite:///var/aduan.db" in capsys.readouterr().err
 
 
+def test_unknown_skm_element_set_stops_start_up_naming_the_allowed_ones(
+    cli_env: Settings, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("ADUAN_SKM_ELEMENT_SET", "skm-2017")
+    assert main(["units", "list"]) == 2
+    assert "permenpanrb-14-2017, kep-25-m-pan-2-2004" in capsys.readouterr().err
+
+
 def test_tick_records_missed_deadlines_and_withdraws_lapsed_info_requests(
     cli_env: Settings, capsys: pytest.CaptureFixture[str]
 ) -> None:
