@@ -24,6 +24,9 @@ GRADE_BANDS = (
     (Fraction("65.00"), "C", "kurang baik"),
     (Fraction("25.00"), "D", "tidak baik"),
 )
+# Configured weights are decimals, and 1/9 or 1/14 has none exact: how far from 1 their sum
+# may be before they are scaled to sum to exactly 1.
+WEIGHT_SUM_TOLERANCE = Fraction(1, 1000)
 
 
 @dataclass(frozen=True)
@@ -37,6 +40,26 @@ class ElementSet:
     @classmethod
     def equally_weighted(cls, name: str, elements: Sequence[str]) -> ElementSet:
         return cls(name, tuple(elements), tuple(Fraction(1, len(elements)) for _ in elements))
+
+    def reweighted(self, weights: Sequence[Fraction]) -> ElementSet:
+        """These elements with ``weights``: one per element, each above 0, summing to 1
+        within ``WEIGHT_SUM_TOLERANCE``; scaled to sum to exactly 1."""
+        if len(weights) != len(self.elements):
+            raise RuleViolationError(
+                f"Give one weight per element of {self.name}: {len(self.elements)} weights, "
+                f"not {len(weights)}.",
+                field="weights",
+            )
+        if any(weight <= 0 for weight in weights):
+            raise RuleViolationError("Every weight is above 0.", field="weights")
+        total = sum(weights, Fraction(0))
+        if abs(total - 1) > WEIGHT_SUM_TOLERANCE:
+            raise RuleViolationError(
+                f"The weights sum to {float(total)}; they must sum to 1 (within "
+                f"{float(WEIGHT_SUM_TOLERANCE)}).",
+                field="weights",
+            )
+        return ElementSet(self.name, self.elements, tuple(weight / total for weight in weights))
 
     def __post_init__(self) -> None:
         if len(self.elements) != len(self.weights) or not self.elements:

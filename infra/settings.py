@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
+from fractions import Fraction
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, Field, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from domain.errors import RuleViolationError
 from domain.skm import ELEMENT_SETS
+from domain.unit import UNIT_ID_PATTERN
 
 
 class UnitContacts(BaseModel):
@@ -48,6 +52,13 @@ class Settings(BaseSettings):
         default="permenpanrb-14-2017",
         description="The SKM element set surveys use: permenpanrb-14-2017 (nine elements) "
         "or kep-25-m-pan-2-2004 (fourteen).",
+    )
+    skm_weights: dict[str, list[Decimal]] = Field(
+        default_factory=dict,
+        description='SKM element weights per unit, JSON: {"<unit id>": [...], "*": [...]}, '
+        '"*" for every unit without its own; one weight above 0 per element of the element '
+        "set, summing to 1 (within 0.001; they are scaled to sum to exactly 1). Unset: "
+        "equal weights.",
     )
     projections_in_process: bool | None = Field(
         default=None,
@@ -153,6 +164,23 @@ class Settings(BaseSettings):
     def _known_element_set(cls, value: str) -> str:
         if value not in ELEMENT_SETS:
             raise ValueError(f"no element set {value!r}; use one of: {', '.join(ELEMENT_SETS)}")
+        return value
+
+    @field_validator("skm_weights")
+    @classmethod
+    def _weights_fit_the_element_set(
+        cls, value: dict[str, list[Decimal]], info: ValidationInfo
+    ) -> dict[str, list[Decimal]]:
+        element_set = ELEMENT_SETS.get(info.data.get("skm_element_set", ""))
+        if element_set is None:  # the element set itself was refused
+            return value
+        for unit_id, weights in value.items():
+            if unit_id != "*" and not UNIT_ID_PATTERN.match(unit_id):
+                raise ValueError(f"{unit_id!r} is neither a unit id nor *")
+            try:
+                element_set.reweighted([Fraction(weight) for weight in weights])
+            except RuleViolationError as error:
+                raise ValueError(f"the weights for {unit_id}: {error.message}") from None
         return value
 
     @field_validator("extra_holidays", mode="before")

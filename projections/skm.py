@@ -12,7 +12,7 @@ import orjson
 from eventsourcing.utils import get_topic
 
 from domain.calendar import WorkingCalendar
-from domain.skm import ELEMENT_SETS, krejcie_morgan_sample, skm_index
+from domain.skm import ElementSet, krejcie_morgan_sample, skm_index
 from domain.survey import SurveyResponse
 from projections.store import ViewStore, ViewTransaction
 
@@ -64,22 +64,21 @@ def _rounded_down(value: Fraction, digits: int) -> Decimal:
 def skm_report(
     store: ViewStore,
     unit_id: str,
-    element_set_name: str,
+    element_set: ElementSet,
     period: tuple[date, date],
     service_users: int | None,
 ) -> dict[str, Any]:
     """SKM for responses dated in ``[from, to)`` (Asia/Jakarta)."""
-    element_set = ELEMENT_SETS[element_set_name]
     rows = store.query(
         "SELECT scores FROM survey_responses_view WHERE unit_id = ? AND element_set = ?"
         " AND response_date >= ? AND response_date < ?",
-        (unit_id, element_set_name, period[0].isoformat(), period[1].isoformat()),
+        (unit_id, element_set.name, period[0].isoformat(), period[1].isoformat()),
     )
     result = skm_index(element_set, [orjson.loads(scores) for (scores,) in rows])
     required = krejcie_morgan_sample(service_users) if service_users is not None else None
     report: dict[str, Any] = {
         "unit_id": unit_id,
-        "element_set": element_set_name,
+        "element_set": element_set.name,
         "responses": len(rows),
         "required_sample": required,
         "sample_sufficient": None if required is None else len(rows) >= required,

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from datetime import date
 
 from pydantic import ValidationError
+from pydantic_settings import SettingsError
 
 from domain.calendar import WorkingCalendar
 from domain.errors import DomainError
@@ -290,7 +291,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         settings = Settings()
         return int(args.run(settings, args))
-    except ValidationError as error:
+    except (ValidationError, SettingsError) as error:  # a value refused, or JSON unreadable
         print(f"aduan: bad setting: {error}", file=sys.stderr)
     except (DomainError, DatabaseUrlError, SigningKeyError, ViewRebuildingError) as error:
         print(f"aduan: {error}", file=sys.stderr)

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from fractions import Fraction
 from functools import partial
 
 from domain.errors import NotFoundError
+from domain.skm import ELEMENT_SETS, ElementSet
 from infra.event_store import persistence_env, sqlite_path
 from infra.holidays_id import indonesian_calendar
 from infra.kafka_consumer import group_consumer
@@ -70,6 +72,16 @@ def projections_run_in_process(settings: Settings) -> bool:
     if settings.projections_in_process is not None:
         return settings.projections_in_process
     return sqlite_path(settings.database_url) is not None
+
+
+def skm_element_set(settings: Settings, unit_id: str) -> ElementSet:
+    """The configured element set, weighted for ``unit_id`` by its own weights, else those
+    under "*", else equally."""
+    element_set = ELEMENT_SETS[settings.skm_element_set]
+    weights = settings.skm_weights.get(unit_id, settings.skm_weights.get("*"))
+    if weights is None:
+        return element_set
+    return element_set.reweighted([Fraction(weight) for weight in weights])
 
 
 def build_relay(settings: Settings, ledger: ComplaintLedger) -> Relay:

@@ -7,11 +7,24 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from infra.settings import Settings
+
 WORKED_EXAMPLE = (
     [3, 3, 2, 4, 3, 3, 4, 2, 3],
     [4, 3, 3, 4, 3, 3, 4, 2, 3],
     [3, 3, 3, 4, 3, 3, 3, 2, 3],
 )
+
+
+EQUAL = [1 / 9] * 9
+FIRST_DOUBLE = [0.2] + [0.1] * 8  # persyaratan weighs twice each other element
+
+
+@pytest.fixture
+def settings(settings: Settings, request: pytest.FixtureRequest) -> Settings:
+    """The server's settings, with the ADUAN_SKM_WEIGHTS a test passes as its parameter."""
+    weights = getattr(request, "param", {})
+    return Settings(**{**settings.model_dump(), "skm_weights": weights})
 
 
 def skm(client: TestClient, **params: Any) -> Any:
@@ -66,6 +79,37 @@ def test_the_index_shown_is_rounded_down_into_its_grades_band(
         converted_index,
         grade,
     )
+
+
+@pytest.mark.parametrize(
+    ("settings", "index", "converted_index", "weights"),
+    [
+        # By hand: 0.2 x 10/3 + 0.1 x (9 + 8 + 12 + 9 + 9 + 11 + 6 + 9)/3 = 2/3 + 73/30 = 3.1.
+        ({"disdukcapil": FIRST_DOUBLE}, 3.1, 77.5, FIRST_DOUBLE),
+        ({"*": FIRST_DOUBLE, "rsud": EQUAL}, 3.1, 77.5, FIRST_DOUBLE),
+        # Another unit's weights leave this one equally weighted, as with none set.
+        ({"rsud": FIRST_DOUBLE}, 3.074, 76.85, EQUAL),
+        # 0.111 nine times sums to 0.999: scaled, each is exactly 1/9.
+        ({"*": [0.111] * 9}, 3.074, 76.85, EQUAL),
+    ],
+    indirect=["settings"],
+)
+def test_configured_weights_give_the_weighted_index_and_are_shown(
+    client: TestClient,
+    units: list[str],
+    index: float,
+    converted_index: float,
+    weights: list[float],
+) -> None:
+    for scores in WORKED_EXAMPLE:
+        client.post("/v1/units/disdukcapil/survey-responses", json={"scores": scores})
+    body = skm(client).json()
+    assert (body["index"], body["converted_index"], body["grade"]) == (
+        index,
+        converted_index,
+        "B",
+    )
+    assert [element["weight"] for element in body["elements"]] == weights
 
 
 def test_a_period_without_responses_has_no_index(client: TestClient, units: list[str]) -> None:

@@ -80,6 +80,14 @@ def test_unknown_skm_element_set_stops_start_up_naming_the_allowed_ones(
     assert "permenpanrb-14-2017, kep-25-m-pan-2-2004" in capsys.readouterr().err
 
 
+def test_unreadable_skm_weights_stop_start_up_naming_the_setting(
+    cli_env: Settings, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("ADUAN_SKM_WEIGHTS", '{"*": [0.5, 0.5')
+    assert main(["units", "list"]) == 2
+    assert 'bad setting: error parsing value for field "skm_weights"' in capsys.readouterr().err
+
+
 def test_tick_records_missed_deadlines_and_withdraws_lapsed_info_requests(
     cli_env: Settings, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -66,6 +66,30 @@ def test_weights_not_summing_to_one_are_refused() -> None:
         ElementSet("bad", ("a", "b"), (Fraction(1, 2), Fraction(1, 3)))
 
 
+def test_configured_weights_are_scaled_to_sum_to_exactly_one() -> None:
+    # Nine times 0.111 is 0.999, within the tolerance: each weight becomes exactly 1/9.
+    reweighted = SKM_2017.reweighted([Fraction("0.111")] * 9)
+    assert reweighted.weights == (Fraction(1, 9),) * 9
+    assert reweighted.elements == SKM_2017.elements
+
+
+@pytest.mark.parametrize(
+    ("weights", "message"),
+    [
+        (["0.125"] * 8, "9 weights, not 8"),
+        (["0"] + ["0.125"] * 8, "above 0"),
+        (["-0.1", "0.2"] + ["0.1"] * 7, "above 0"),
+        (["0.2"] * 2 + ["0.1"] * 7, "sum to 1.1"),
+        (["0.1105"] * 9, "sum to 0.9945"),
+    ],
+)
+def test_configured_weights_need_one_per_element_above_zero_summing_to_one(
+    weights: list[str], message: str
+) -> None:
+    with pytest.raises(RuleViolationError, match=message):
+        SKM_2017.reweighted([Fraction(weight) for weight in weights])
+
+
 def test_the_2004_fourteen_element_set_works() -> None:
     assert len(IKM_2004.elements) == 14
     result = skm_index(IKM_2004, [[3] * 14, [4] * 14])

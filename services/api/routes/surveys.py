@@ -13,6 +13,7 @@ from domain.errors import RuleViolationError
 from domain.survey import RespondentProfile
 from projections.skm import skm_report
 from services.api.deps import AppSettings, Ledger, Projections
+from services.composition import skm_element_set
 
 router = APIRouter(prefix="/v1/units", tags=["satisfaction survey"])
 UnitId = Annotated[str, Path(min_length=1, max_length=63)]
@@ -83,9 +84,10 @@ def record_response(
     response_model=SkmOut,
     summary="The unit's SKM for a period (public)",
     description="Responses dated in `[from, to)` (Asia/Jakarta). Per element the average "
-    "score (NRR, to the nearest 4 decimals); index = sum of NRR x weight (1-4); converted "
-    "index = index x 25 (25-100); grade on half-open bands: A from 88.31, B from 76.61, C "
-    "from 65.00, else D, computed on the exact value. The index is shown rounded down to 4 "
+    "score (NRR, to the nearest 4 decimals) and its weight (equal, unless "
+    "ADUAN_SKM_WEIGHTS sets the unit's); index = sum of NRR x weight (1-4); converted index "
+    "= index x 25 (25-100); grade on half-open bands: A from 88.31, B from 76.61, C from "
+    "65.00, else D, computed on the exact value. The index is shown rounded down to 4 "
     "decimals and the converted index rounded down to 2, so the figure shown always lies in "
     "its grade's band (76.608... shows as 76.60, grade C). With `service_users`, the "
     "Krejcie-Morgan sample needed for that many users and whether the responses reach it.",
@@ -102,7 +104,7 @@ def get_skm(
     if period_to <= period_from:
         raise RuleViolationError("`to` must be after `from`.", field="to")
     ledger.get_unit(unit_id)
-    element_set = settings.skm_element_set
+    element_set = skm_element_set(settings, unit_id)
     return skm_report(
         projections.store, unit_id, element_set, (period_from, period_to), service_users
     )
