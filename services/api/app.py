@@ -67,7 +67,8 @@ Aduan Ledger keeps every action on a public-service complaint as an immutable ev
 * Every time staff are shown a complainant's personal data it is recorded: who, role, when,
   which complaint, which fields, and why (the `X-Purpose` header). Auditors and admins read
   the whole trail at `GET /v1/audit/events`.
-* Errors are JSON: `{"code": ..., "message": ...}`; bad input is 422 and names the field.
+* Errors are JSON: `{"code": ..., "message": ...}`; bad input is 422 and names the field
+  (a body that is not JSON, or nested too deeply, names `body`).
 """
 
 

@@ -60,16 +60,42 @@ async def domain_error_handler(_request: Request, error: Exception) -> ErrorResp
     return ErrorResponse(body, status_code=status, headers=headers)
 
 
-async def validation_error_handler(_request: Request, error: Exception) -> ErrorResponse:
-    assert isinstance(error, RequestValidationError)
-    problems = [
-        {
-            "field": ".".join(str(part) for part in problem["loc"]),
-            "message": problem["msg"],
+def _described(problem: dict[str, Any]) -> dict[str, Any]:
+    if problem["type"] == "json_invalid":
+        # Not JSON: the body is at fault, named alike whichever parser found it (FastAPI's
+        # puts the character it stopped at in the location: body.12).
+        return {
+            "field": "body",
+            "message": f"Invalid JSON: {problem['ctx']['error']}",
             "type": problem["type"],
         }
-        for problem in error.errors()
-    ]
+    return {
+        "field": ".".join(str(part) for part in problem["loc"]),
+        "message": problem["msg"],
+        "type": problem["type"],
+    }
+
+
+def _unreadable_body(error: StarletteHTTPException) -> RequestValidationError | None:
+    """The 422 of a body that is not JSON, for FastAPI's 400: FastAPI reports a syntax error
+    in a body as 422 itself, but any other failure of its JSON decoder (too deep, not text,
+    a number too long) as 400, raised from the decoder's error."""
+    cause = error.__cause__
+    if error.status_code != 400 or not isinstance(cause, RecursionError | ValueError):
+        return None
+    if isinstance(cause, RecursionError):
+        reason = "nested too deeply"
+    elif isinstance(cause, UnicodeDecodeError):
+        reason = "not Unicode text"
+    else:  # Python's limit on the digits of an integer
+        reason = "a number too long"
+    problem = {"type": "json_invalid", "loc": ("body",), "ctx": {"error": reason}}
+    return RequestValidationError([problem])
+
+
+async def validation_error_handler(_request: Request, error: Exception) -> ErrorResponse:
+    assert isinstance(error, RequestValidationError)
+    problems = [_described(problem) for problem in error.errors()]
     fields = ", ".join(problem["field"] for problem in problems)
     return ErrorResponse(
         error_body("validation_error", f"Invalid input: {fields}.", errors=problems),
@@ -77,8 +103,11 @@ async def validation_error_handler(_request: Request, error: Exception) -> Error
     )
 
 
-async def http_error_handler(_request: Request, error: Exception) -> ErrorResponse:
+async def http_error_handler(request: Request, error: Exception) -> ErrorResponse:
     assert isinstance(error, StarletteHTTPException)
+    unreadable = _unreadable_body(error)
+    if unreadable is not None:
+        return await validation_error_handler(request, unreadable)
     code = {404: "not_found", 405: "method_not_allowed"}.get(error.status_code, "http_error")
     return ErrorResponse(
         error_body(code, str(error.detail)),
