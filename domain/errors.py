@@ -29,10 +29,11 @@ class InvalidTransitionError(DomainError):
 
     code = "invalid_transition"
 
-    def __init__(self, status: str, action: str, allowed: list[str]) -> None:
+    def __init__(self, entity: str, status: str, action: str, allowed: list[str]) -> None:
+        """``entity``: what the action is on, as the message names it (complaint, promise)."""
         allowed_text = ", ".join(allowed) if allowed else "none (final status)"
         super().__init__(
-            f"Cannot {action} a complaint that is {status}; allowed actions: {allowed_text}.",
+            f"Cannot {action} a {entity} that is {status}; allowed actions: {allowed_text}.",
             status=status,
             action=action,
             allowed_actions=allowed,

@@ -46,7 +46,9 @@ def check_action(status: Status, action: Action, role: Role) -> None:
         )
     allowed = ALLOWED_ACTIONS[status]
     if action not in allowed:
-        raise InvalidTransitionError(str(status), str(action), [str(a) for a in allowed])
+        raise InvalidTransitionError(
+            "complaint", str(status), str(action), [str(a) for a in allowed]
+        )
 
 
 def allowed_actions(status: Status) -> list[str]:

@@ -105,7 +105,7 @@ class ImprovementPromise(Aggregate):
 
     def verify(self, actor: Actor, at: datetime, kept: bool, note: str) -> None:
         if self.status not in (PromiseStatus.FULFILLED, PromiseStatus.MISSED):
-            raise InvalidTransitionError(str(self.status), "verify", self._allowed())
+            raise InvalidTransitionError("promise", str(self.status), "verify", self._allowed())
         if self.verified_kept is not None:
             raise RuleViolationError("The promise was already verified.", field="kept")
         self._verified(actor=actor, at=at, kept=kept, note=note)
@@ -117,7 +117,7 @@ class ImprovementPromise(Aggregate):
 
     def _require(self, status: PromiseStatus, action: str) -> None:
         if self.status is not status:
-            raise InvalidTransitionError(str(self.status), action, self._allowed())
+            raise InvalidTransitionError("promise", str(self.status), action, self._allowed())
 
     def _allowed(self) -> list[str]:
         by_status = {

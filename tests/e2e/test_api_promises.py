@@ -130,13 +130,21 @@ def test_only_the_units_supervisor_signs(
     assert client.post(url, json=body, headers=other_head).status_code == 403
 
 
-def test_publishing_an_unsigned_draft_is_409(
+def test_publishing_an_unsigned_draft_is_409_naming_the_promise(
     client: TestClient, units: list[str], head: dict[str, str]
 ) -> None:
     promise = client.post("/v1/promises", json=DRAFT, headers=head).json()
     response = client.post(f"/v1/promises/{promise['id']}/publish", headers=head)
-    assert response.status_code == 409
-    assert response.json()["allowed_actions"] == ["sign"]
+    assert (response.status_code, response.json()) == (
+        409,
+        {
+            "code": "invalid_transition",
+            "message": "Cannot publish a promise that is draft; allowed actions: sign.",
+            "status": "draft",
+            "action": "publish",
+            "allowed_actions": ["sign"],
+        },
+    )
 
 
 def test_a_promise_answering_nothing_or_due_in_the_past_is_422(
