@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Annotated, Protocol
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt
 
 from domain.calendar import WorkingCalendar
 from domain.complaint import Complaint
@@ -111,8 +111,8 @@ class Resolve(Command):
 
 
 class Feedback(Command):
-    satisfied: bool
-    rating: Annotated[int, Field(ge=1, le=5)] | None = None
+    satisfied: StrictBool
+    rating: Annotated[StrictInt, Field(ge=1, le=5)] | None = None
     comment: ShortText | None = None
 
     def apply(self, step: Step) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Self
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, model_validator
 
 from domain.values import Channel, Complainant, Kind, Location
 
@@ -59,12 +59,14 @@ class Filing(BaseModel):
     category: Annotated[str, Field(min_length=1, max_length=100)] | None = None
     incident_date: date | None = None
     location: LocationIn | None = None
-    anonymous: bool = Field(
+    anonymous: StrictBool = Field(
         default=False,
         description="The report may be public; the complainant's identity is hidden "
         "from everyone outside the complaint-handling team.",
     )
-    confidential: bool = Field(default=False, description="The report itself is not public at all.")
+    confidential: StrictBool = Field(
+        default=False, description="The report itself is not public at all."
+    )
     complainant: ComplainantIn | None = Field(
         default=None,
         description="Personal data; leave out for a fully anonymous filing.",

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from uuid import UUID, uuid4
 
 from eventsourcing.application import AggregateNotFoundError
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
 from domain.errors import ForbiddenError, NotFoundError
 from domain.promise import ImprovementPromise
@@ -63,7 +63,7 @@ class Fulfil(BaseModel):
 
 class Verify(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    kept: bool
+    kept: StrictBool
     note: Text
 
 

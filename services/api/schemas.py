@@ -6,7 +6,7 @@ from datetime import date, datetime
 from typing import Annotated, Any
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictInt
 
 from domain.values import (
     Channel,
@@ -93,7 +93,7 @@ class TrackOut(BaseModel):
     timeline: list[TimelineEntryOut]
 
 
-Days = Annotated[int, Field(ge=1, le=365)]
+Days = Annotated[StrictInt, Field(ge=1, le=365)]
 
 
 class SlaPolicyIn(BaseModel):

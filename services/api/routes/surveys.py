@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 from uuid import UUID
 
 from fastapi import APIRouter, Path, Query, status
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictInt
 
 from domain.errors import RuleViolationError
 from domain.survey import RespondentProfile
@@ -33,7 +33,7 @@ class ProfileIn(BaseModel):
 class SurveyResponseIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    scores: list[Annotated[int, Field(ge=1, le=4)]] = Field(
+    scores: list[Annotated[StrictInt, Field(ge=1, le=4)]] = Field(
         min_length=1,
         max_length=14,
         description="One score per element, in the element set's order: 1 very dissatisfied"
