@@ -15,6 +15,7 @@ from domain.values import Role
 from projections.audit_queries import AuditFilter, audit_page, decode_cursor, encode_cursor
 from projections.work_queue import InvalidCursorError
 from services.api.deps import Auditor, Projections
+from services.api.periods import check_period
 
 router = APIRouter(prefix="/v1/audit", tags=["audit"])
 
@@ -69,8 +70,7 @@ def list_audit_events(
     page_size: Annotated[int, Query(ge=1, le=1000)] = 100,
     cursor: Annotated[str | None, Query(max_length=500)] = None,
 ) -> dict[str, Any]:
-    if day_from is not None and day_to is not None and day_to <= day_from:
-        raise RuleViolationError("`to` must be after `from`.", field="to")
+    check_period(day_from, day_to)
     try:
         after = decode_cursor(cursor) if cursor is not None else 0
     except InvalidCursorError as error:

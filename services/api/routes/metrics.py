@@ -15,6 +15,7 @@ from projections.metrics_backlog import aging
 from projections.metrics_breakdowns import Interval, timeseries, units
 from projections.metrics_queries import Cohort, summary
 from services.api.deps import Ledger, Projections, StaffMember
+from services.api.periods import check_period
 from services.principals import Staff
 
 router = APIRouter(prefix="/v1/metrics", tags=["metrics"])
@@ -92,8 +93,7 @@ def unit_scope(staff: Staff, unit_id: str | None) -> str | None:
 def cohort_for(
     staff: Staff, filed_from: date, filed_to: date, unit_id: str | None, all_units: bool = False
 ) -> Cohort:
-    if filed_to <= filed_from:
-        raise RuleViolationError("`to` must be after `from`.", field="to")
+    check_period(filed_from, filed_to)
     if filed_to - filed_from > MAX_PERIOD:
         raise RuleViolationError("The period may span at most ten years.", field="from")
     scoped_unit = None if all_units else unit_scope(staff, unit_id)

@@ -9,10 +9,10 @@ from uuid import UUID
 from fastapi import APIRouter, Path, Query, status
 from pydantic import BaseModel, ConfigDict, Field, StrictInt
 
-from domain.errors import RuleViolationError
 from domain.survey import RespondentProfile
 from projections.skm import skm_report
 from services.api.deps import AppSettings, Ledger, Projections
+from services.api.periods import check_period
 from services.composition import skm_element_set
 
 router = APIRouter(prefix="/v1/units", tags=["satisfaction survey"])
@@ -101,8 +101,7 @@ def get_skm(
     period_to: Annotated[date, Query(alias="to")],
     service_users: Annotated[int | None, Query(ge=1, le=100_000_000)] = None,
 ) -> dict[str, Any]:
-    if period_to <= period_from:
-        raise RuleViolationError("`to` must be after `from`.", field="to")
+    check_period(period_from, period_to)
     ledger.get_unit(unit_id)
     element_set = skm_element_set(settings, unit_id)
     return skm_report(
