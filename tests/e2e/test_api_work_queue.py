@@ -173,6 +173,15 @@ def test_from_and_to_bound_the_filing_date_in_jakarta(
     assert ids(queue(**{"from": "2026-11-26"})) == []
 
 
+@pytest.mark.parametrize("end", ["2026-04-01", "2026-05-01"])
+def test_a_period_that_does_not_run_forward_is_refused_naming_to(
+    queue: Queue, units: list[str], end: str
+) -> None:
+    response = queue(**{"from": "2026-05-01", "to": end})
+
+    assert (response.status_code, response.json()["field"]) == (422, "to")
+
+
 # Sorting and paging -------------------------------------------------------------------
 
 

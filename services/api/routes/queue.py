@@ -13,6 +13,7 @@ from domain.errors import RuleViolationError
 from domain.values import Channel, Kind, Role, Status
 from projections.work_queue import InvalidCursorError, QueueQuery, Scope, SortOrder, search
 from services.api.deps import Ledger, Projections, StaffMember
+from services.api.periods import check_period
 from services.principals import Staff
 
 router = APIRouter(prefix="/v1/complaints", tags=["complaints"])
@@ -57,7 +58,8 @@ def scope_of(staff: Staff) -> Scope:
     "keeps open complaints whose earliest running team deadline (verify, first response, "
     "answer, resolution) has passed; complaints waiting on the complainant are never overdue. "
     "`q` searches title and description. `from`/`to` bound the filing date in Asia/Jakarta, "
-    "`[from, to)`. Pass `next_cursor` back as `cursor` for the next page.",
+    "`[from, to)`; with both, `to` must be after `from`. Pass `next_cursor` back as `cursor` "
+    "for the next page.",
 )
 def list_complaints(
     staff: StaffMember,
@@ -76,6 +78,7 @@ def list_complaints(
     page_size: Annotated[int, Query(ge=1, le=200)] = 50,
     cursor: Annotated[str | None, Query(max_length=500)] = None,
 ) -> dict[str, Any]:
+    check_period(filed_from, filed_to)
     query = QueueQuery(
         status=_statuses(status),
         unit_id=unit_id,
