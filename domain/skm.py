@@ -16,12 +16,23 @@ from domain.errors import RuleViolationError
 
 MIN_SCORE, MAX_SCORE = 1, 4
 
-# Half-open bands on the converted index: [88.31, 100] A, [76.61, 88.31) B,
-# [65.00, 76.61) C, [25.00, 65.00) D. The printed tables' rounding gaps fall inside them.
-GRADE_BANDS = (
+GradeBands = tuple[tuple[Fraction, str, str], ...]  # (lower bound, grade, meaning), falling
+
+# Half-open bands on the converted index (PermenPANRB 14/2017): [88.31, 100] A,
+# [76.61, 88.31) B, [65.00, 76.61) C, [25.00, 65.00) D. The printed tables' rounding gaps
+# fall inside them.
+GRADE_BANDS_2017: GradeBands = (
     (Fraction("88.31"), "A", "sangat baik"),
     (Fraction("76.61"), "B", "baik"),
     (Fraction("65.00"), "C", "kurang baik"),
+    (Fraction("25.00"), "D", "tidak baik"),
+)
+# The same for KEP/25/M.PAN/2/2004, whose table cuts the converted index at 43.75, 62.50
+# and 81.25: [81.26, 100] A, [62.51, 81.26) B, [43.76, 62.51) C, [25.00, 43.76) D.
+GRADE_BANDS_2004: GradeBands = (
+    (Fraction("81.26"), "A", "sangat baik"),
+    (Fraction("62.51"), "B", "baik"),
+    (Fraction("43.76"), "C", "kurang baik"),
     (Fraction("25.00"), "D", "tidak baik"),
 )
 # Configured weights are decimals, and 1/9 or 1/14 has none exact: how far from 1 their sum
@@ -31,15 +42,20 @@ WEIGHT_SUM_TOLERANCE = Fraction(1, 1000)
 
 @dataclass(frozen=True)
 class ElementSet:
-    """The survey's elements and their weights (which must sum to 1)."""
+    """The survey's elements, their weights (which must sum to 1), and the grade bands of
+    the regulation that defines them."""
 
     name: str
     elements: tuple[str, ...]
     weights: tuple[Fraction, ...]
+    grade_bands: GradeBands = GRADE_BANDS_2017
 
     @classmethod
-    def equally_weighted(cls, name: str, elements: Sequence[str]) -> ElementSet:
-        return cls(name, tuple(elements), tuple(Fraction(1, len(elements)) for _ in elements))
+    def equally_weighted(
+        cls, name: str, elements: Sequence[str], grade_bands: GradeBands
+    ) -> ElementSet:
+        weights = tuple(Fraction(1, len(elements)) for _ in elements)
+        return cls(name, tuple(elements), weights, grade_bands)
 
     def reweighted(self, weights: Sequence[Fraction]) -> ElementSet:
         """These elements with ``weights``: one per element, each above 0, summing to 1
@@ -59,7 +75,8 @@ class ElementSet:
                 f"{float(WEIGHT_SUM_TOLERANCE)}).",
                 field="weights",
             )
-        return ElementSet(self.name, self.elements, tuple(weight / total for weight in weights))
+        scaled = tuple(weight / total for weight in weights)
+        return ElementSet(self.name, self.elements, scaled, self.grade_bands)
 
     def __post_init__(self) -> None:
         if len(self.elements) != len(self.weights) or not self.elements:
@@ -75,6 +92,7 @@ SKM_2017 = ElementSet.equally_weighted(
         "produk_spesifikasi_jenis_pelayanan", "kompetensi_pelaksana", "perilaku_pelaksana",
         "penanganan_pengaduan_saran_masukan", "sarana_prasarana",
     ),
+    GRADE_BANDS_2017,
 )  # fmt: skip
 IKM_2004 = ElementSet.equally_weighted(
     "kep-25-m-pan-2-2004",
@@ -84,6 +102,7 @@ IKM_2004 = ElementSet.equally_weighted(
         "keadilan_mendapatkan_pelayanan", "kesopanan_keramahan_petugas", "kewajaran_biaya",
         "kepastian_biaya", "kepastian_jadwal", "kenyamanan_lingkungan", "keamanan_pelayanan",
     ),
+    GRADE_BANDS_2004,
 )  # fmt: skip
 ELEMENT_SETS = {element_set.name: element_set for element_set in (SKM_2017, IKM_2004)}
 
@@ -122,15 +141,15 @@ def skm_index(element_set: ElementSet, responses: Sequence[Sequence[int]]) -> Sk
         (nrr * w for nrr, w in zip(averages, element_set.weights, strict=True)), Fraction(0)
     )
     converted = index * 25
-    grade, meaning = grade_of(converted)
+    grade, meaning = grade_of(converted, element_set.grade_bands)
     return SkmResult(count, averages, index, converted, grade, meaning)
 
 
-def grade_of(converted_index: Fraction) -> tuple[str, str]:
-    for lower_bound, grade, meaning in GRADE_BANDS:
+def grade_of(converted_index: Fraction, bands: GradeBands = GRADE_BANDS_2017) -> tuple[str, str]:
+    for lower_bound, grade, meaning in bands:
         if converted_index >= lower_bound:
             return grade, meaning
-    return GRADE_BANDS[-1][1], GRADE_BANDS[-1][2]
+    return bands[-1][1], bands[-1][2]
 
 
 def krejcie_morgan_sample(population: int) -> int:

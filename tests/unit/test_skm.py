@@ -53,6 +53,29 @@ def test_grade_bands_are_half_open_with_no_gaps(converted: str, grade: str) -> N
     assert grade_of(Fraction(converted))[0] == grade
 
 
+@pytest.mark.parametrize(
+    ("converted", "grade"),
+    [
+        ("100", "A"), ("81.26", "A"), ("81.259999", "B"), ("81.25", "B"), ("62.51", "B"),
+        ("62.505", "C"), ("62.50", "C"), ("43.76", "C"), ("43.755", "D"), ("25", "D"),
+    ],
+)  # fmt: skip
+def test_the_2004_set_is_graded_by_the_2004_table(converted: str, grade: str) -> None:
+    """KEP/25/M.PAN/2/2004: D 25.00-43.75, C 43.76-62.50, B 62.51-81.25, A 81.26-100."""
+    assert grade_of(Fraction(converted), IKM_2004.grade_bands)[0] == grade
+
+
+def test_one_index_gets_each_regulation_s_own_grade() -> None:
+    # One respondent, eight 3s and six 2s on the fourteen elements: index 36/14 = 2.571...,
+    # converted 64.28...: B by the 2004 table (from 62.51), D by the 2017 one (below 65).
+    result = skm_index(IKM_2004, [[3] * 8 + [2] * 6])
+    assert result is not None
+    assert result.converted_index == Fraction(36 * 25, 14)
+    assert result.grade == "B"
+    assert grade_of(result.converted_index, SKM_2017.grade_bands)[0] == "D"
+    assert IKM_2004.reweighted([Fraction(1, 14)] * 14).grade_bands == IKM_2004.grade_bands
+
+
 def test_weights_may_differ_if_they_sum_to_one() -> None:
     weights = (Fraction(1, 2), Fraction(1, 4), Fraction(1, 4))
     custom = ElementSet("custom", ("a", "b", "c"), weights)
@@ -94,8 +117,8 @@ def test_the_2004_fourteen_element_set_works() -> None:
     assert len(IKM_2004.elements) == 14
     result = skm_index(IKM_2004, [[3] * 14, [4] * 14])
     assert result is not None
-    assert result.converted_index == Fraction(175, 2)  # 3.5 x 25 = 87.5 -> B
-    assert result.grade == "B"
+    assert result.converted_index == Fraction(175, 2)  # 3.5 x 25 = 87.5 -> A (from 81.26)
+    assert result.grade == "A"
 
 
 def test_a_score_outside_one_to_four_or_a_missing_one_is_refused() -> None:

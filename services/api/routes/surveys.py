@@ -87,7 +87,8 @@ def record_response(
     "score (NRR, to the nearest 4 decimals) and its weight (equal, unless "
     "ADUAN_SKM_WEIGHTS sets the unit's); index = sum of NRR x weight (1-4); converted index "
     "= index x 25 (25-100); grade on half-open bands: A from 88.31, B from 76.61, C from "
-    "65.00, else D, computed on the exact value. The index is shown rounded down to 4 "
+    "65.00, else D (PermenPANRB 14/2017; the 2004 element set: A from 81.26, B from 62.51, "
+    "C from 43.76), computed on the exact value. The index is shown rounded down to 4 "
     "decimals and the converted index rounded down to 2, so the figure shown always lies in "
     "its grade's band (76.608... shows as 76.60, grade C). With `service_users`, the "
     "Krejcie-Morgan sample needed for that many users and whether the responses reach it.",
