@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Self
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictFloat, model_validator
 
 from domain.values import Channel, Complainant, Kind, Location
 
@@ -16,8 +16,8 @@ class LocationIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     address: Annotated[str, Field(min_length=1, max_length=500)] | None = None
-    latitude: Annotated[float, Field(ge=-90, le=90)] | None = None
-    longitude: Annotated[float, Field(ge=-180, le=180)] | None = None
+    latitude: Annotated[StrictFloat, Field(ge=-90, le=90)] | None = None
+    longitude: Annotated[StrictFloat, Field(ge=-180, le=180)] | None = None
 
     @model_validator(mode="after")
     def _complete(self) -> Self:

@@ -1,4 +1,4 @@
-"""Booleans and integers in request bodies are JSON booleans and integers: no strings, no
+"""Booleans and numbers in request bodies are JSON booleans and numbers: no strings, no
 booleans for numbers, nothing taken for what it is not."""
 
 from __future__ import annotations
@@ -83,3 +83,17 @@ def test_unit_deadlines_are_json_integers(client: TestClient, token: Headers, va
         422,
         "body.sla.answer_days",
     )
+
+
+@pytest.mark.parametrize("value", [True, "-6.2"], ids=repr)
+@pytest.mark.parametrize("field", ["latitude", "longitude"])
+def test_location_coordinates_are_json_numbers(
+    client: TestClient, units: list[str], filing: Filer, field: str, value: Any
+) -> None:
+    location = {"latitude": -6.2, "longitude": 106}  # a whole number is a number
+    response = client.post("/v1/complaints", json=filing(location={**location, field: value}))
+    assert (response.status_code, response.json()["errors"][0]["field"]) == (
+        422,
+        f"body.location.{field}",
+    )
+    assert client.post("/v1/complaints", json=filing(location=location)).status_code == 201
