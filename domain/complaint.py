@@ -16,6 +16,7 @@ from domain.calendar import WorkingCalendar
 from domain.creation import created
 from domain.deadlines import active_deadlines, filing_deadlines, shift_for_pause
 from domain.errors import RuleViolationError
+from domain.filing_limit import filed_after_limit
 from domain.lifecycle import check_action
 from domain.sla import STAFF_DEADLINES, DeadlineKind, SlaPolicy
 from domain.values import (
@@ -107,6 +108,10 @@ class Complaint(Aggregate):
 
     def active_deadlines(self) -> dict[DeadlineKind, datetime]:
         return active_deadlines(self)
+
+    def filed_after_limit(self) -> bool:
+        """Filed more than 30 days after the incident (UU 25/2009 Ps 42): accepted, marked."""
+        return filed_after_limit(self.incident_date, self.filed_at)
 
     def next_time_due(self) -> datetime | None:
         """The next moment at which apply_time would record or move something."""

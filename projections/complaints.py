@@ -16,6 +16,7 @@ from eventsourcing.utils import get_topic
 
 from domain.complaint import Complaint
 from domain.deadlines import active_deadlines
+from domain.filing_limit import filed_after_limit
 from domain.sla import STAFF_DEADLINES, DeadlineKind
 from domain.values import Status
 from projections import overdue
@@ -65,7 +66,7 @@ class _DeadlineState:
 
 class ComplaintsProjection:
     name = "complaints"
-    version = 2
+    version = 3
     per_aggregate = True
     read_fields: tuple[str, ...] | None = None
     tables: tuple[str, ...] = ("complaints_view", overdue.TABLE)
@@ -80,7 +81,8 @@ class ComplaintsProjection:
         " channel TEXT NOT NULL, kind TEXT NOT NULL, maladministration TEXT,"
         " title TEXT NOT NULL, description TEXT NOT NULL, search_text TEXT NOT NULL,"
         " anonymous INTEGER NOT NULL, confidential INTEGER NOT NULL,"
-        " filed_at BIGINT NOT NULL, updated_at BIGINT NOT NULL, version INTEGER NOT NULL,"
+        " filed_after_limit INTEGER NOT NULL, filed_at BIGINT NOT NULL,"
+        " updated_at BIGINT NOT NULL, version INTEGER NOT NULL,"
         f" {_DEADLINE_DDL}, first_responded_at BIGINT, next_due BIGINT NOT NULL)",
         "CREATE INDEX IF NOT EXISTS complaints_view_filed ON complaints_view (filed_at, id)",
         "CREATE INDEX IF NOT EXISTS complaints_view_due ON complaints_view (next_due, id)",
@@ -128,6 +130,7 @@ def _new_row(event: Any) -> dict[str, Any]:
         "search_text": f"{event.title}\n{event.description}".lower(),
         "anonymous": int(event.anonymous),
         "confidential": int(event.confidential),
+        "filed_after_limit": int(filed_after_limit(event.incident_date, event.at)),
         "filed_at": micros(event.at),
         "updated_at": micros(event.at),
         "version": event.originator_version,

@@ -23,7 +23,8 @@ SORTS: dict[SortOrder, tuple[str, str]] = {
 }
 COLUMNS = (
     "id", "tracking_number", "status", "unit_id", "category", "channel", "kind",
-    "maladministration", "title", "anonymous", "confidential", "filed_at", "updated_at",
+    "maladministration", "title", "anonymous", "confidential", "filed_after_limit", "filed_at",
+    "updated_at",
     "version", "next_due",
 )  # fmt: skip
 
@@ -49,6 +50,7 @@ class QueueQuery:
     channel: str | None = None
     kind: str | None = None
     overdue: bool | None = None
+    filed_after_limit: bool | None = None
     q: str | None = None
     filed_from: date | None = None
     filed_to: date | None = None
@@ -103,6 +105,8 @@ def _conditions(query: QueueQuery) -> tuple[list[str], list[Any]]:
             add(f"{column} = ?", value)
     if query.overdue is not None and query.now is not None:
         add("next_due <= ?" if query.overdue else "next_due > ?", micros(query.now))
+    if query.filed_after_limit is not None:
+        add("filed_after_limit = ?", int(query.filed_after_limit))
     if query.q:
         add("search_text LIKE ?", f"%{_escape_like(query.q.lower())}%")
         where[-1] += " ESCAPE '\\'"
@@ -142,6 +146,7 @@ def _present(item: dict[str, Any]) -> dict[str, Any]:
         **item,
         "anonymous": bool(item["anonymous"]),
         "confidential": bool(item["confidential"]),
+        "filed_after_limit": bool(item["filed_after_limit"]),
         "filed_at": from_micros(item["filed_at"]),
         "updated_at": from_micros(item["updated_at"]),
         "next_due": from_micros(item["next_due"]),

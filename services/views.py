@@ -67,6 +67,7 @@ def complaint_view(
         "category": complaint.category,
         "maladministration": complaint.maladministration,
         "incident_date": complaint.incident_date,
+        "filed_after_limit": complaint.filed_after_limit(),
         "location": plain(complaint.location),
         "anonymous": complaint.anonymous,
         "confidential": complaint.confidential,

@@ -17,8 +17,8 @@ from services.projection_host import ProjectionHost
 COMPLAINT_COLUMNS = (
     "id", "tracking_number", "status", "unit_id", "routed", "category", "channel", "kind",
     "maladministration", "title", "description", "search_text", "anonymous", "confidential",
-    "filed_at", "updated_at", "version", *DEADLINE_COLUMNS.values(), "first_responded_at",
-    "next_due",
+    "filed_after_limit", "filed_at", "updated_at", "version", *DEADLINE_COLUMNS.values(),
+    "first_responded_at", "next_due",
 )  # fmt: skip
 
 
@@ -59,6 +59,7 @@ def expected_row(ledger: ComplaintLedger, complaint_id: UUID) -> dict[str, Any]:
         "search_text": f"{complaint.title}\n{complaint.description}".lower(),
         "anonymous": int(complaint.anonymous),
         "confidential": int(complaint.confidential),
+        "filed_after_limit": int(complaint.filed_after_limit()),
         "filed_at": micros(complaint.filed_at),
         "updated_at": micros(vars(last_event)["at"]),
         "version": complaint.version,

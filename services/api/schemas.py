@@ -37,6 +37,11 @@ class ComplaintOut(BaseModel):
     category: str | None
     maladministration: Maladministration | None
     incident_date: date | None
+    filed_after_limit: bool = Field(
+        description="Filed more than 30 days after `incident_date` (dates in Asia/Jakarta), "
+        "the time UU 25/2009 Ps 42 gives to complain. Such a complaint is accepted all the "
+        "same; the coordinator decides whether to handle it or reject it."
+    )
     location: Location | None
     anonymous: bool
     confidential: bool

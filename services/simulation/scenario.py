@@ -28,6 +28,7 @@ from services.simulation.unit_life import PromiseStory, record_survey_response
 
 SURVEYS_PER_COMPLAINT = 0.4
 PROMISING_UNIT_SHARE = 0.4
+LATE_FILING_SHARE = 0.04  # filed more than the 30 days UU 25/2009 gives after the service
 WEEKDAY_WEIGHTS = (1.0, 1.0, 1.0, 1.0, 0.9, 0.45, 0.3)  # Monday first: fewer at weekends
 Progress = Callable[[int, int], None]
 
@@ -158,7 +159,7 @@ class Simulation:
             kind=pick(rng, KINDS),
             category=topic.category if rng.random() < 0.7 else None,
             incident_date=self.ledger.calendar.local_date(self.clock())
-            - timedelta(days=rng.randint(0, 10)),
+            - timedelta(days=_days_since_incident(rng)),
             location=LocationIn(address=f"{rng.choice(PLACES)} No. {rng.randint(1, 200)}"),
             anonymous=anonymous,
             confidential=rng.random() < 0.05,
@@ -195,3 +196,7 @@ class Simulation:
 
 def _local_moment(day: date, hours: float) -> datetime:
     return datetime.combine(day, time(0), tzinfo=JAKARTA) + timedelta(hours=hours)
+
+
+def _days_since_incident(rng: random.Random) -> int:
+    return rng.randint(31, 75) if rng.random() < LATE_FILING_SHARE else rng.randint(0, 10)

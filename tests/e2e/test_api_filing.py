@@ -185,3 +185,17 @@ def test_filing_response_is_exactly_its_documented_schema(
                   incident_date="2026-11-20")  # fmt: skip
     filed = client.post("/v1/complaints", json=body).json()
     assert FiledComplaintOut.model_validate(filed).model_dump(mode="json") == filed
+
+
+def test_a_filing_more_than_30_days_after_the_incident_is_accepted_and_marked(
+    client: TestClient, file_complaint: Callable[..., dict[str, Any]], token: Headers
+) -> None:
+    # The clock starts on 23 November 2026 in Jakarta; 30 days before is 24 October.
+    late = file_complaint(incident_date="2026-10-23")
+    last_day = file_complaint(incident_date="2026-10-24")
+
+    assert late["status"] == "submitted"
+    assert late["filed_after_limit"] is True
+    assert last_day["filed_after_limit"] is False
+    read = client.get(f"/v1/complaints/{late['id']}", headers=token(Role.COORDINATOR))
+    assert read.json()["filed_after_limit"] is True

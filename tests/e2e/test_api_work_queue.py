@@ -23,8 +23,8 @@ PERSONAL_VALUES = ("Siti Aminah", "3205123456780001", "081234567890", "siti@exam
 SORTS = ("-filed_at", "filed_at", "next_due", "-updated_at", "updated_at")
 ITEM_FIELDS = {
     "id", "tracking_number", "status", "unit_id", "category", "channel", "kind",
-    "maladministration", "title", "anonymous", "confidential", "filed_at", "updated_at",
-    "version", "next_due",
+    "maladministration", "title", "anonymous", "confidential", "filed_after_limit", "filed_at",
+    "updated_at", "version", "next_due",
 }  # fmt: skip
 VERIFY_DUE = datetime(2026, 11, 26, 17, tzinfo=UTC)  # filed at the clock's start
 
@@ -132,6 +132,19 @@ def test_overdue_keeps_complaints_past_a_running_team_deadline(
 
     assert ids(queue(overdue="true")) == [str(late["id"])]
     assert set(ids(queue(overdue="false"))) == id_set(verified, waiting, fresh)
+
+
+def test_filed_after_limit_keeps_complaints_filed_more_than_30_days_after_the_incident(
+    queue: Queue, file_complaint: Filer
+) -> None:
+    late = file_complaint(incident_date="2026-10-01")
+    in_time = file_complaint(incident_date="2026-11-20")
+    undated = file_complaint(incident_date=None)
+
+    assert ids(queue(filed_after_limit="true")) == [str(late["id"])]
+    assert set(ids(queue(filed_after_limit="false"))) == id_set(in_time, undated)
+    marks = {item["id"]: item["filed_after_limit"] for item in queue().json()["items"]}
+    assert marks == {str(late["id"]): True, str(in_time["id"]): False, str(undated["id"]): False}
 
 
 def test_q_matches_title_and_description_whatever_the_case(

@@ -74,6 +74,14 @@ def test_the_history_has_every_kind_of_outcome_in_plausible_shares(
     assert report.promises > 0
 
 
+def test_a_few_complaints_are_filed_after_the_30_day_limit(simulated: Simulated) -> None:
+    rows = simulated.host.store.query("SELECT filed_after_limit, COUNT(*) FROM complaints_view"
+                                      " GROUP BY filed_after_limit")  # fmt: skip
+    counts = {bool(late): int(count) for late, count in rows}
+    assert 0 < counts[True] <= COMPLAINTS * 0.15
+    assert counts[True] + counts[False] == COMPLAINTS
+
+
 def test_some_deadlines_are_missed_but_not_most(simulated: Simulated) -> None:
     missed_topic = get_topic(Complaint.DeadlineMissed)  # type: ignore[attr-defined]
     notifications = simulated.ledger.recorder.select_notifications(

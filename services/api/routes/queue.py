@@ -31,6 +31,7 @@ class QueueItemOut(BaseModel):
     title: str
     anonymous: bool
     confidential: bool
+    filed_after_limit: bool
     filed_at: datetime
     updated_at: datetime
     version: int
@@ -57,6 +58,8 @@ def scope_of(staff: Staff) -> Scope:
     description="Filters combine with AND. `status` takes a comma-separated list. `overdue=true` "
     "keeps open complaints whose earliest running team deadline (verify, first response, "
     "answer, resolution) has passed; complaints waiting on the complainant are never overdue. "
+    "`filed_after_limit=true` keeps complaints filed more than 30 days after their incident "
+    "date (UU 25/2009 Ps 42). "
     "`q` searches title and description. `from`/`to` bound the filing date in Asia/Jakarta, "
     "`[from, to)`; with both, `to` must be after `from`. Pass `next_cursor` back as `cursor` "
     "for the next page.",
@@ -71,6 +74,7 @@ def list_complaints(
     channel: Channel | None = None,
     kind: Kind | None = None,
     overdue: bool | None = None,
+    filed_after_limit: bool | None = None,
     q: Annotated[str | None, Query(min_length=1, max_length=200)] = None,
     filed_from: Annotated[date | None, Query(alias="from")] = None,
     filed_to: Annotated[date | None, Query(alias="to")] = None,
@@ -86,6 +90,7 @@ def list_complaints(
         channel=channel.value if channel else None,
         kind=kind.value if kind else None,
         overdue=overdue,
+        filed_after_limit=filed_after_limit,
         q=q,
         filed_from=filed_from,
         filed_to=filed_to,
