@@ -19,9 +19,10 @@ from domain.values import (
     RejectReason,
     ResolutionOutcome,
 )
+from services.text import Text
 
-ShortText = Annotated[str, Field(min_length=1, max_length=2000)]
-LongText = Annotated[str, Field(min_length=1, max_length=20000)]
+ShortText = Annotated[Text, Field(min_length=1, max_length=2000)]
+LongText = Annotated[Text, Field(min_length=1, max_length=20000)]
 
 
 class CommandContext(Protocol):
@@ -50,7 +51,7 @@ class Command(BaseModel):
 
 
 class Verify(Command):
-    category: Annotated[str, Field(min_length=1, max_length=100)] | None = None
+    category: Annotated[Text, Field(min_length=1, max_length=100)] | None = None
     maladministration: Maladministration | None = None
 
     def apply(self, step: Step) -> None:

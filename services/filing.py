@@ -8,14 +8,15 @@ from typing import Annotated, Self
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictFloat, model_validator
 
 from domain.values import Channel, Complainant, Kind, Location
+from services.text import Text
 
-Name = Annotated[str, Field(min_length=1, max_length=200)]
+Name = Annotated[Text, Field(min_length=1, max_length=200)]
 
 
 class LocationIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    address: Annotated[str, Field(min_length=1, max_length=500)] | None = None
+    address: Annotated[Text, Field(min_length=1, max_length=500)] | None = None
     latitude: Annotated[StrictFloat, Field(ge=-90, le=90)] | None = None
     longitude: Annotated[StrictFloat, Field(ge=-180, le=180)] | None = None
 
@@ -35,14 +36,14 @@ class ComplainantIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     name: Name
-    nik: Annotated[str, Field(pattern=r"^\d{16}$")] | None = Field(
+    nik: Annotated[str, Field(pattern=r"^[0-9]{16}$")] | None = Field(
         default=None, description="Nomor Induk Kependudukan: 16 digits."
     )
     phone: Annotated[str, Field(pattern=r"^\+?[0-9 ()-]{6,20}$")] | None = None
-    email: Annotated[str, Field(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", max_length=254)] | None = (
+    email: Annotated[Text, Field(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", max_length=254)] | None = (
         None
     )
-    address: Annotated[str, Field(min_length=1, max_length=500)] | None = None
+    address: Annotated[Text, Field(min_length=1, max_length=500)] | None = None
 
     def to_domain(self) -> Complainant:
         return Complainant(self.name, self.nik, self.phone, self.email, self.address)
@@ -52,11 +53,11 @@ class Filing(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     unit_id: Annotated[str, Field(min_length=1, max_length=63)]
-    title: Annotated[str, Field(min_length=3, max_length=200)]
-    description: Annotated[str, Field(min_length=10, max_length=20000)]
+    title: Annotated[Text, Field(min_length=3, max_length=200)]
+    description: Annotated[Text, Field(min_length=10, max_length=20000)]
     channel: Channel = Channel.WEB
     kind: Kind = Kind.PENGADUAN
-    category: Annotated[str, Field(min_length=1, max_length=100)] | None = None
+    category: Annotated[Text, Field(min_length=1, max_length=100)] | None = None
     incident_date: date | None = None
     location: LocationIn | None = None
     anonymous: StrictBool = Field(

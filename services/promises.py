@@ -17,8 +17,9 @@ from projections.promises import overdue_promise_ids
 from projections.store import ViewStore
 from services.ledger import ComplaintLedger
 from services.principals import Staff
+from services.text import Text
 
-Text = Annotated[str, Field(min_length=1, max_length=2000)]
+Note = Annotated[Text, Field(min_length=1, max_length=2000)]
 # Which staff act on a unit's promise: its supervisor is the unit head, the auditor the
 # improvement team that verifies; officers only report progress.
 PROMISE_ROLES = {
@@ -35,8 +36,8 @@ class PromiseDraft(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     unit_id: Annotated[str, Field(min_length=1, max_length=63)]
-    title: Annotated[str, Field(min_length=3, max_length=200)]
-    commitment: Text
+    title: Annotated[Text, Field(min_length=3, max_length=200)]
+    commitment: Note
     due_date: date
     answers_categories: list[Annotated[str, Field(max_length=100)]] = Field(
         default=[], max_length=20
@@ -48,23 +49,23 @@ class PromiseDraft(BaseModel):
 
 class Sign(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    signed_by: Annotated[str, Field(min_length=2, max_length=200)]
+    signed_by: Annotated[Text, Field(min_length=2, max_length=200)]
 
 
 class Progress(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    note: Text
+    note: Note
 
 
 class Fulfil(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    evidence: Text
+    evidence: Note
 
 
 class Verify(BaseModel):
     model_config = ConfigDict(extra="forbid")
     kept: StrictBool
-    note: Text
+    note: Note
 
 
 def promise_view(promise: ImprovementPromise) -> dict[str, Any]:

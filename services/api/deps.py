@@ -28,9 +28,21 @@ async def get_ledger(request: Request) -> ComplaintLedger:
     return ledger
 
 
-async def get_principal(
+async def verified_bearer(
     request: Request,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+) -> Staff | None:
+    """The staff member a bearer token names; a token that does not verify is 401 on every
+    route, public ones too (a bad token is never taken for none). The app depends on it for
+    every route, and FastAPI solves it once a request."""
+    if credentials is None:
+        return None
+    issuer: TokenIssuer = request.app.state.token_issuer
+    return issuer.verify(credentials.credentials)
+
+
+async def get_principal(
+    staff: Annotated[Staff | None, Depends(verified_bearer)],
     access_token: Annotated[
         str | None,
         Header(
@@ -40,8 +52,11 @@ async def get_principal(
         ),
     ] = None,
 ) -> Principal:
-    bearer_token = credentials.credentials if credentials is not None else None
-    return principal_for(request, bearer_token, access_token)
+    if staff is not None:
+        return staff
+    if access_token is not None:
+        return ComplainantKey(access_token)
+    return None
 
 
 def principal_for(

@@ -17,6 +17,7 @@ from domain.values import (
     Role,
     Status,
 )
+from services.text import Text
 
 
 class ActorOut(BaseModel):
@@ -116,7 +117,7 @@ class UnitIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     unit_id: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{1,62}$")]
-    name: Annotated[str, Field(min_length=2, max_length=200)]
+    name: Annotated[Text, Field(min_length=2, max_length=200)]
     parent_id: Annotated[str, Field(min_length=1, max_length=63)] | None = None
     sla: SlaPolicyIn = Field(default_factory=SlaPolicyIn)
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from uuid import uuid4
@@ -19,8 +20,10 @@ import pytest
 from fastapi.routing import iter_route_contexts
 from fastapi.testclient import TestClient
 
+from domain.values import Role
 from infra.settings import Settings
 from services.api.app import create_app
+from services.auth import TokenIssuer
 from tests.access_world import NO_TOKEN, OTHER_TOKEN, OWN_TOKEN, PRINCIPALS, UNIT_A, World, seed
 from tests.support import MutableClock
 
@@ -230,6 +233,29 @@ def test_each_caller_gets_the_status_its_rule_says(world: World, method: str, pa
     wrong = {p: f"{actual[p]} (expected {rule.expected[p]})"
              for p in PRINCIPALS if actual[p] != rule.expected[p]}  # fmt: skip
     assert wrong == {}
+
+
+API_ROUTES = [(method, path) for method, path in ROUTES if path.startswith("/v1/")]
+FORGED_ADMIN = TokenIssuer("another-secret-" + "x" * 32, timedelta(hours=1)).issue(
+    Role.ADMIN, "forger", [], datetime.now(UTC)
+)
+
+
+@pytest.mark.parametrize("bad_token", [FORGED_ADMIN, "garbage"], ids=["forged", "garbage"])
+@pytest.mark.parametrize(("method", "path"), API_ROUTES, ids=[f"{m} {p}" for m, p in API_ROUTES])
+def test_a_bad_bearer_token_is_401_on_every_route(
+    world: World, method: str, path: str, bad_token: str
+) -> None:
+    rule = RULES[(method, path)]
+    target = world.target(rule.target, fresh=rule.changes_state)
+    body = rule.body() if callable(rule.body) else rule.body
+    response = world.client.request(
+        method,
+        path.format(**target.params) + rule.query,
+        json=body,
+        headers={"Authorization": f"Bearer {bad_token}"},
+    )
+    assert (response.status_code, response.json()["code"]) == (401, "invalid_token")
 
 
 def test_every_rule_is_for_a_route_the_app_has() -> None:

@@ -75,6 +75,16 @@ def test_unsatisfied_feedback_then_reopen_returns_to_in_progress(
     assert reopened.json()["reopen_count"] == 1
 
 
+def test_blank_questions_are_422_and_change_nothing(
+    file_complaint: Filer, token: Headers, act: Callable[..., Any]
+) -> None:
+    filed = file_complaint()
+    asked = act(filed, "request-info", token(Role.COORDINATOR), {"questions": " \n "})
+    assert asked.status_code == 422
+    assert asked.json()["errors"][0]["field"] == "body.questions"
+    assert act(filed, "verify", token(Role.COORDINATOR)).json()["version"] == 2
+
+
 def test_request_info_then_supplement_returns_to_submitted(
     file_complaint: Filer, token: Headers, act: Callable[..., Any], clock: Any
 ) -> None:
@@ -180,12 +190,13 @@ def test_current_if_match_is_accepted_and_etag_moves(
     assert response.headers["etag"] == '"2"'
 
 
+@pytest.mark.parametrize("if_match", [b"yesterday", b'"\xb2"', b"\xb9", b'"-1"'])
 def test_malformed_if_match_is_422(
-    client: TestClient, file_complaint: Filer, token: Headers
+    client: TestClient, file_complaint: Filer, token: Headers, if_match: bytes
 ) -> None:
     response = client.post(
         f"/v1/complaints/{file_complaint()['id']}/verify",
-        headers={**token(Role.COORDINATOR), "If-Match": "yesterday"},
+        headers={**token(Role.COORDINATOR), "If-Match": if_match},
     )
     assert response.status_code == 422
     assert response.json()["field"] == "If-Match"

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import orjson
+import pytest
 from fastapi.testclient import TestClient
 
 from domain.values import Role
@@ -104,6 +106,43 @@ def test_unknown_channel_and_bad_nik_are_422_naming_both_fields(
     assert fields == {"body.channel", "body.complainant.nik"}
 
 
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"title": "   "}, "body.title"),
+        ({"description": " \n\t " * 4}, "body.description"),
+        ({"description": "Jalan berlubang\u0000 di depan pasar."}, "body.description"),
+        ({"category": "\u0007jalan"}, "body.category"),
+        ({"complainant": {"name": "Budi", "nik": "\u0661" * 16}}, "body.complainant.nik"),
+        (
+            {"complainant": {"name": "Budi", "email": "budi@mail.id\u0000"}},
+            "body.complainant.email",
+        ),
+        ({"complainant": {"name": " "}}, "body.complainant.name"),
+        ({"location": {"address": "\t"}}, "body.location.address"),
+    ],
+)
+def test_blank_text_control_characters_and_non_ascii_digits_are_422(
+    client: TestClient,
+    units: list[str],
+    filing: Callable[..., dict[str, Any]],
+    changes: dict[str, Any],
+    field: str,
+) -> None:
+    response = client.post("/v1/complaints", json=filing(**changes))
+    assert response.status_code == 422
+    assert [error["field"] for error in response.json()["errors"]] == [field]
+
+
+def test_text_keeps_its_line_breaks_and_tabs(
+    client: TestClient, units: list[str], filing: Callable[..., dict[str, Any]]
+) -> None:
+    description = "Jalan berlubang:\r\n\t- di depan pasar\n\t- di dekat sekolah"
+    response = client.post("/v1/complaints", json=filing(description=description))
+    assert response.status_code == 201
+    assert response.json()["description"] == description
+
+
 def test_unexpected_field_is_422(
     client: TestClient, units: list[str], filing: Callable[..., dict[str, Any]]
 ) -> None:
@@ -156,6 +195,44 @@ def test_chunked_body_over_limit_is_413(client: TestClient, units: list[str]) ->
         "/v1/complaints", content=chunks(), headers={"content-type": "application/json"}
     )
     assert response.status_code == 413
+
+
+@pytest.mark.parametrize(
+    "content_type",
+    ["text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x"],
+)
+@pytest.mark.parametrize("path", ["/v1/complaints", "/v1/units/disdukcapil/survey-responses"])
+def test_a_body_declared_as_anything_but_json_is_415_and_files_nothing(
+    client: TestClient,
+    units: list[str],
+    filing: Callable[..., dict[str, Any]],
+    token: Headers,
+    content_type: str,
+    path: str,
+) -> None:
+    response = client.post(
+        path, content=orjson.dumps(filing()), headers={"content-type": content_type}
+    )
+    assert response.status_code == 415
+    assert (response.json()["code"], response.json()["field"]) == (
+        "unsupported_media_type",
+        "Content-Type",
+    )
+    assert client.get("/v1/complaints", headers=token(Role.COORDINATOR)).json()["items"] == []
+
+
+@pytest.mark.parametrize(
+    "content_type", ["application/json; charset=utf-8", "application/merge-patch+json", None]
+)
+def test_a_json_body_is_read_whatever_its_json_media_type(
+    client: TestClient,
+    units: list[str],
+    filing: Callable[..., dict[str, Any]],
+    content_type: str | None,
+) -> None:
+    headers = {} if content_type is None else {"content-type": content_type}
+    response = client.post("/v1/complaints", content=orjson.dumps(filing()), headers=headers)
+    assert response.status_code == 201
 
 
 def test_fully_anonymous_filing_has_no_complainant(

@@ -58,7 +58,7 @@ def parse_if_match(value: str | None) -> int | None:
     if value is None or value.strip() == "*":
         return None
     text = value.strip().removeprefix("W/").strip('"')
-    if not text.isdigit():
+    if not (text.isascii() and text.isdigit()):
         raise RuleViolationError('If-Match must be a version ETag such as "3".', field="If-Match")
     return int(text)
 
