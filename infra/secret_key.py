@@ -6,13 +6,14 @@ import os
 import secrets
 from pathlib import Path
 
+from infra.key_files import key_file
 from infra.settings import Settings
 
 
 def resolve_secret_key(settings: Settings) -> str:
     if settings.secret_key:
         return settings.secret_key
-    return _key_from_file(settings.secret_key_file)
+    return _key_from_file(key_file(settings, settings.secret_key_file, "secret.key"))
 
 
 def _key_from_file(path: Path) -> str:

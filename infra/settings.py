@@ -33,21 +33,27 @@ class Settings(BaseSettings):
     )
     secret_key: str | None = Field(
         default=None,
-        description="Signs staff tokens. Unset: a key is made once and kept in var/secret.key.",
+        description="Signs staff tokens. Unset: a key is made once and kept in the key file.",
     )
-    secret_key_file: Path = Path("var/secret.key")
+    secret_key_file: Path | None = Field(
+        default=None,
+        description="Where the token key is kept. Unset: secret.key beside the SQLite store "
+        "(var/secret.key by default); on PostgreSQL, var/secret.key.",
+    )
     host: str = "127.0.0.1"
-    port: int = 8000
-    token_ttl_minutes: int = 480
-    max_body_bytes: int = 65536
+    port: int = Field(default=8000, ge=1, le=65535)
+    token_ttl_minutes: int = Field(
+        default=480, ge=1, le=43200, description="How long a staff token lasts (at most 30 days)."
+    )
+    max_body_bytes: int = Field(default=65536, ge=1024, le=16 * 1024 * 1024)
     tick_seconds: float = Field(
-        default=60.0, description="How often the server applies time-based moves."
+        default=60.0, gt=0, le=3600, description="How often the server applies time-based moves."
     )
     extra_holidays: Annotated[list[date], NoDecode] = Field(
         default_factory=list,
         description="Extra days off (cuti bersama...), comma-separated ISO dates.",
     )
-    postgres_pool_size: int = 5
+    postgres_pool_size: int = Field(default=5, ge=1, le=100)
     skm_element_set: str = Field(
         default="permenpanrb-14-2017",
         description="The SKM element set surveys use: permenpanrb-14-2017 (nine elements) "
@@ -75,9 +81,13 @@ class Settings(BaseSettings):
     ledger_signing_key: str | None = Field(
         default=None,
         description="The checkpoint signing key (PRIVATE+KEY+<origin>+...). Unset: made once "
-        "and kept in var/ledger.key.",
+        "and kept in the key file.",
     )
-    ledger_signing_key_file: Path = Path("var/ledger.key")
+    ledger_signing_key_file: Path | None = Field(
+        default=None,
+        description="Where the signing key is kept. Unset: ledger.key beside the SQLite store "
+        "(var/ledger.key by default); on PostgreSQL, var/ledger.key.",
+    )
     ledger_checkpoint_events: int = Field(
         default=1000, ge=1, description="A checkpoint after this many new events..."
     )
@@ -151,7 +161,7 @@ class Settings(BaseSettings):
         '"supervisors": [...]}}.',
     )
     smtp_host: str | None = Field(default=None, description="Unset: no e-mail is sent.")
-    smtp_port: int = 25
+    smtp_port: int = Field(default=25, ge=1, le=65535)
     smtp_username: str | None = None
     smtp_password: str | None = None
     smtp_starttls: bool = False

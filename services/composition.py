@@ -17,7 +17,7 @@ from infra.relay_positions import RelayPositions
 from infra.secret_key import resolve_secret_key
 from infra.settings import Settings
 from infra.transparency.event_rows import EventRows
-from infra.transparency.signing_key import resolve_signer
+from infra.transparency.signing_key import resolve_existing_signer, resolve_signer
 from infra.transparency.tree_store import TreeStore
 from projections.log_reading import part_reader
 from projections.rebuild_parts import PartSource
@@ -184,7 +184,7 @@ def build_ledger_proofs(settings: Settings, ledger: ComplaintLedger) -> LedgerPr
 
 
 def build_verifier(settings: Settings, ledger: ComplaintLedger) -> LedgerVerifier:
-    verifier = resolve_signer(settings).verifier
+    verifier = resolve_existing_signer(settings).verifier
     return LedgerVerifier(EventRows(ledger.recorder), TreeStore(ledger.recorder), verifier)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from infra.key_files import key_file
 from infra.settings import Settings
 from infra.transparency.note import NoteError, NoteSigner
 
@@ -14,10 +15,26 @@ class SigningKeyError(ValueError):
 
 
 def resolve_signer(settings: Settings) -> NoteSigner:
+    """The signing key; unset and not yet in its file, it is made and kept there."""
+    return _signer(settings, make_if_missing=True)
+
+
+def resolve_existing_signer(settings: Settings) -> NoteSigner:
+    """The signing key the log was signed with, for checks that must not make a new one."""
+    return _signer(settings, make_if_missing=False)
+
+
+def _signer(settings: Settings, make_if_missing: bool) -> NoteSigner:
     if settings.ledger_signing_key:
         signer = _parse(settings.ledger_signing_key, "ADUAN_LEDGER_SIGNING_KEY")
     else:
-        path = settings.ledger_signing_key_file
+        path = key_file(settings, settings.ledger_signing_key_file, "ledger.key")
+        if not make_if_missing and not path.exists():
+            raise SigningKeyError(
+                f"No signing key at {path}: the log's checkpoints are signed with the key made "
+                "when it was first followed. Set ADUAN_LEDGER_SIGNING_KEY_FILE to that file, "
+                "or ADUAN_LEDGER_SIGNING_KEY to the key."
+            )
         signer = _parse(_key_from_file(path, settings.ledger_origin), str(path))
     if signer.name != settings.ledger_origin:
         raise SigningKeyError(

@@ -88,6 +88,32 @@ def test_unreadable_skm_weights_stop_start_up_naming_the_setting(
     assert 'bad setting: error parsing value for field "skm_weights"' in capsys.readouterr().err
 
 
+@pytest.mark.parametrize(
+    ("variable", "value", "field"),
+    [
+        ("ADUAN_PORT", "99999", "port"),
+        ("ADUAN_PORT", "0", "port"),
+        ("ADUAN_TOKEN_TTL_MINUTES", "-5", "token_ttl_minutes"),
+        ("ADUAN_TOKEN_TTL_MINUTES", "99999999999", "token_ttl_minutes"),
+        ("ADUAN_TICK_SECONDS", "0", "tick_seconds"),
+        ("ADUAN_MAX_BODY_BYTES", "10", "max_body_bytes"),
+    ],
+)
+def test_a_setting_out_of_range_stops_start_up_naming_it(
+    cli_env: Settings,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    variable: str,
+    value: str,
+    field: str,
+) -> None:
+    monkeypatch.setenv(variable, value)
+    assert main(["token", "--role", "admin"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert "bad setting" in captured.err and field in captured.err
+
+
 def test_tick_records_missed_deadlines_and_withdraws_lapsed_info_requests(
     cli_env: Settings, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -17,6 +17,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from domain.values import Role
+from infra.secret_key import resolve_secret_key
 from infra.settings import Settings
 from infra.transparency.signing_key import SigningKeyError, resolve_signer
 from services.api.app import create_app
@@ -170,3 +171,38 @@ def test_a_signing_key_made_for_another_origin_is_refused(tmp_path: Path) -> Non
         resolve_signer(
             Settings(ledger_signing_key_file=tmp_path / "k", ledger_origin="b.example/log")
         )
+
+
+def test_keys_made_on_first_start_live_beside_the_sqlite_store(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = tmp_path / "store"
+    settings = Settings(database_url=f"sqlite:///{store}/aduan.db")
+    monkeypatch.chdir(tmp_path)
+    made = resolve_signer(settings).verifier.text
+    token_key = resolve_secret_key(settings)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    assert resolve_signer(settings).verifier.text == made
+    assert resolve_secret_key(settings) == token_key
+    assert sorted(path.name for path in store.glob("*.key")) == ["ledger.key", "secret.key"]
+    assert not (elsewhere / "var").exists()
+
+
+def test_verify_without_the_signing_key_says_where_it_looked_and_makes_none(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    cli_env: Settings,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    ledger = build_ledger(cli_env)
+    add_history(ledger, 2)
+    ledger.close()
+    assert run(capsys, "ledger", "follow", "--once")[0] == 0
+    missing = tmp_path / "moved.key"
+    monkeypatch.setenv("ADUAN_LEDGER_SIGNING_KEY_FILE", str(missing))
+    code, _, err = run(capsys, "ledger", "verify")
+    assert code == 2
+    assert f"No signing key at {missing}" in err
+    assert not missing.exists()
