@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from typing import Annotated
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urlsplit
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
@@ -14,7 +14,19 @@ def http_url(value: str) -> str:
     parts = urlsplit(value)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ValueError("must be an http:// or https:// URL with a host")
+    if any(character.isspace() or not character.isprintable() for character in value):
+        raise ValueError("must not contain spaces or control characters (percent-encode them)")
+    if not _port_is_valid(parts):
+        raise ValueError("must have a port from 1 to 65535, or none")
     return value
+
+
+def _port_is_valid(parts: SplitResult) -> bool:
+    try:
+        port = parts.port
+    except ValueError:  # not a number, or over 65535
+        return False
+    return port is None or port > 0
 
 
 class WebhookIn(BaseModel):

@@ -190,6 +190,10 @@ def test_an_admin_registers_a_webhook_whose_secret_is_never_shown_again(
     [
         ({"url": "ftp://hooks.example.id/aduan"}, "body.url"),
         ({"url": "https://"}, "body.url"),
+        ({"url": "http://hooks.example.id:abc/"}, "body.url"),
+        ({"url": "http://hooks.example.id:99999/"}, "body.url"),
+        ({"url": "http://hooks.example.id:0/"}, "body.url"),
+        ({"url": "https://hooks.example.id/a b"}, "body.url"),
         ({"event_types": []}, "body.event_types"),
         ({"event_types": ["complaint.Filed"]}, "body.event_types.0"),
         ({"secret": "short"}, "body.secret"),
