@@ -3,12 +3,17 @@
 A part of the log is the events of the aggregates whose ids end in a byte equal to the
 part's number modulo the number of parts. Processes sharing a rebuild each read their own
 parts (``select_part``), in a statement of their own, instead of all of the log.
+
+Its factory connects once when it is made, so that a server that is not there, or that
+refuses the user, is reported at once and with the reason.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
+import psycopg
 from eventsourcing.persistence import Notification
 from eventsourcing.postgres import (
     PostgresAggregateRecorder,
@@ -16,10 +21,17 @@ from eventsourcing.postgres import (
     PostgresDatastore,
     PostgresFactory,
 )
+from eventsourcing.utils import Environment, EnvType
 from psycopg.rows import tuple_row
 from psycopg.sql import SQL, Identifier
 
 from infra.schema_lock import SCHEMA_LOCK
+
+CONNECT_TIMEOUT_SECONDS = 5
+
+
+class PostgresUnreachableError(Exception):
+    """No PostgreSQL server takes a connection at the configured address."""
 
 
 class SchemaSetUpOneAtATime:
@@ -83,3 +95,30 @@ class EventStorePostgresFactory(PostgresFactory):
 
     aggregate_recorder_class = SnapshotPostgresRecorder
     application_recorder_class = PartReadingPostgresRecorder
+
+    def __init__(self, env: Environment | EnvType | None) -> None:
+        super().__init__(env)
+        connection_arguments = self.datastore.pool.kwargs
+        assert isinstance(connection_arguments, dict)  # the library's datastore passes a dict
+        connection_arguments["connect_timeout"] = CONNECT_TIMEOUT_SECONDS
+        check_connection(connection_arguments)
+
+
+def check_connection(connection_arguments: dict[str, Any]) -> None:
+    """Connects once, so that a server that is down or refuses the user is reported at
+    once with the reason, rather than as the pool's timeout after half a minute."""
+    try:
+        psycopg.connect(**connection_arguments).close()
+    except psycopg.OperationalError as error:
+        address = f"{connection_arguments['host']}:{connection_arguments['port']}"
+        raise PostgresUnreachableError(
+            f"cannot connect to PostgreSQL at {address}: {_reason(error)}; start it (make "
+            "postgres) or check ADUAN_DATABASE_URL"
+        ) from None
+
+
+def _reason(error: psycopg.OperationalError) -> str:
+    """libpq's first line without its preamble: 'Connection refused', 'FATAL: password
+    authentication failed for user "x"'..."""
+    first_line = str(error).strip().splitlines()[0]
+    return " ".join(first_line.rsplit(" failed: ", 1)[-1].split())

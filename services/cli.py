@@ -5,11 +5,13 @@ from __future__ import annotations
 import argparse
 import gc
 import signal
+import sqlite3
 import sys
 import threading
 from collections.abc import Sequence
-from datetime import date
+from datetime import UTC, date, datetime
 
+from eventsourcing.persistence import OperationalError
 from pydantic import ValidationError
 from pydantic_settings import SettingsError
 
@@ -18,10 +20,18 @@ from domain.errors import DomainError
 from domain.sla import SlaPolicy
 from domain.values import STAFF_ROLES, Actor, Role
 from infra.event_store import DatabaseUrlError, sqlite_path
-from infra.kafka_topics import KafkaUnavailableError, admin_client, ensure_topics, topic_specs
+from infra.kafka_topics import (
+    KafkaBootstrapError,
+    KafkaUnavailableError,
+    admin_client,
+    ensure_topics,
+    topic_specs,
+)
+from infra.postgres_recorder import PostgresUnreachableError
 from infra.settings import Settings
 from infra.transparency.signing_key import SigningKeyError
 from projections.store import ViewRebuildingError
+from services.api.schemas import UnitIn
 from services.audit_export import add_audit_commands
 from services.composition import (
     build_ledger,
@@ -38,6 +48,7 @@ from services.relay_command import KAFKA_NOT_CONFIGURED, relay
 from services.simulation.scenario import Scenario, SimulatedClock, Simulation
 
 CLI_ACTOR = Actor(id="cli", role=Role.ADMIN)
+UNIX_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)  # the earliest time a complaint id records
 
 
 def serve(settings: Settings, _args: argparse.Namespace) -> int:
@@ -96,10 +107,23 @@ def tick(settings: Settings, _args: argparse.Namespace) -> int:
 
 
 def units_add(settings: Settings, args: argparse.Namespace) -> int:
+    try:  # the rules POST /v1/units applies
+        unit_in = UnitIn(unit_id=args.unit_id, name=args.name, parent_id=args.parent)
+    except ValidationError as error:
+        print(f"aduan: cannot register {args.unit_id!r}: {_problems(error)}", file=sys.stderr)
+        return 2
     ledger = build_ledger(settings)
-    unit = ledger.register_unit(CLI_ACTOR, args.unit_id, args.name, args.parent, SlaPolicy())
+    unit = ledger.register_unit(
+        CLI_ACTOR, unit_in.unit_id, unit_in.name, unit_in.parent_id, SlaPolicy()
+    )
     print(f"registered {unit['unit_id']}: {unit['name']}")
     return 0
+
+
+def _problems(error: ValidationError) -> str:
+    return "; ".join(
+        f"{'.'.join(map(str, problem['loc']))}: {problem['msg']}" for problem in error.errors()
+    )
 
 
 def units_list(settings: Settings, _args: argparse.Namespace) -> int:
@@ -154,12 +178,11 @@ def projections_rebuild(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def simulate(settings: Settings, args: argparse.Namespace) -> int:
-    for option in ("complaints", "days"):
-        if getattr(args, option) < 1:
-            print(f"--{option} must be at least 1.", file=sys.stderr)
-            return 2
-    now = system_clock()
-    end = now if args.until is None else min(WorkingCalendar().end_of_day(args.until), now)
+    end = _history_end(args.until, system_clock())
+    refusal = _simulation_refusal(args, end)
+    if refusal is not None:
+        print(refusal, file=sys.stderr)
+        return 2
     scenario = Scenario(args.seed, args.complaints, args.days, end=end)
     clock = SimulatedClock(scenario.start)
     ledger = build_ledger(settings, clock)
@@ -185,6 +208,27 @@ def simulate(settings: Settings, args: argparse.Namespace) -> int:
         f"{report.events} events in {settings.database_url}"
     )
     return 0
+
+
+def _simulation_refusal(args: argparse.Namespace, end: datetime) -> str | None:
+    for option in ("complaints", "days"):
+        if getattr(args, option) < 1:
+            return f"--{option} must be at least 1."
+    if (end - UNIX_EPOCH).days < args.days:
+        return (
+            f"--until {end.date()} and --days {args.days} start the history before "
+            f"{UNIX_EPOCH.date()}, earlier than complaint ids can tell; choose a later "
+            "--until or fewer --days."
+        )
+    return None
+
+
+def _history_end(until: date | None, now: datetime) -> datetime:
+    """The end of the day ``until`` (in Jakarta), or now if that is still to come."""
+    calendar = WorkingCalendar()
+    if until is None or until >= calendar.local_date(now):
+        return now
+    return calendar.end_of_day(until)
 
 
 def kafka_init(settings: Settings, _args: argparse.Namespace) -> int:
@@ -293,8 +337,28 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.run(settings, args))
     except (ValidationError, SettingsError) as error:  # a value refused, or JSON unreadable
         print(f"aduan: bad setting: {error}", file=sys.stderr)
-    except (DomainError, DatabaseUrlError, SigningKeyError, ViewRebuildingError) as error:
+    except (
+        DomainError,
+        DatabaseUrlError,
+        PostgresUnreachableError,
+        KafkaBootstrapError,
+        SigningKeyError,
+        ViewRebuildingError,
+    ) as error:
         print(f"aduan: {error}", file=sys.stderr)
+    except sqlite3.DatabaseError as error:  # the file is there, but not a database
+        print(
+            f"aduan: {settings.database_url} cannot be opened as an SQLite database ({error}); "
+            "ADUAN_DATABASE_URL must name an Aduan Ledger store, or a file that does not exist "
+            "yet",
+            file=sys.stderr,
+        )
+    except OperationalError as error:  # the store went away while the command ran
+        print(
+            f"aduan: the event store failed: {error}; run the command again once the "
+            "database of ADUAN_DATABASE_URL is up and free",
+            file=sys.stderr,
+        )
     return 2
 
 

@@ -20,6 +20,11 @@ from services.composition import build_ledger, build_tree_follower, build_verifi
 from services.progress import progress_bar
 from services.proof_check import ProofError, check_document
 
+KEY_WANTED = (
+    "give --public-key the log's verifier key (`aduan ledger public-key` prints it) or a "
+    "file holding it"
+)
+
 
 def follow(settings: Settings, args: argparse.Namespace) -> int:
     ledger = build_ledger(settings)
@@ -64,10 +69,7 @@ def verify(settings: Settings, _args: argparse.Namespace) -> int:
 
 def verify_proof(_settings: Settings, args: argparse.Namespace) -> int:
     try:
-        key_text = args.public_key
-        if Path(key_text).is_file():
-            key_text = Path(key_text).read_text()
-        verifier = NoteVerifier.from_text(key_text)
+        verifier = NoteVerifier.from_text(_verifier_key_text(args.public_key))
         document: Any = orjson.loads(Path(args.file).read_bytes())
         lines = check_document(document, verifier)
     except (OSError, orjson.JSONDecodeError, NoteError, ProofError) as error:
@@ -77,6 +79,21 @@ def verify_proof(_settings: Settings, args: argparse.Namespace) -> int:
         print(line)
     print("ok")
     return 0
+
+
+def _verifier_key_text(key_or_file: str) -> str:
+    """The verifier key given, or the text of the file it names."""
+    path = Path(key_or_file)
+    if path.exists():
+        try:
+            return path.read_text()
+        except UnicodeDecodeError:
+            raise NoteError(
+                f"{path} is not a text file, so it holds no verifier key; {KEY_WANTED}"
+            ) from None
+    if "+" not in key_or_file:  # every key is <name>+<key hash>+<public key>
+        raise FileNotFoundError(f"there is no file {key_or_file}; {KEY_WANTED}")
+    return key_or_file
 
 
 def public_key(settings: Settings, _args: argparse.Namespace) -> int:

@@ -84,6 +84,7 @@ def test_no_personal_data_reaches_the_logs(
     caplog: pytest.LogCaptureFixture,
 ) -> None:  # fmt: skip
     caplog.set_level(logging.DEBUG)
+    caplog.set_level(logging.DEBUG, logger="httpx")  # whatever an earlier command set it to
     filed = file_complaint()
     coordinator = token(Role.COORDINATOR)
     client.post(f"/v1/complaints/{filed['id']}/verify", headers=coordinator)
