@@ -48,6 +48,7 @@ from services.relay_command import KAFKA_NOT_CONFIGURED, relay
 from services.simulation.scenario import Scenario, SimulatedClock, Simulation
 
 CLI_ACTOR = Actor(id="cli", role=Role.ADMIN)
+SWITCH_INTERVAL_SECONDS = 0.0005
 UNIX_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)  # the earliest time a complaint id records
 
 
@@ -60,6 +61,10 @@ def serve(settings: Settings, _args: argparse.Namespace) -> int:
     # Fewer, larger young-generation collections: the request path allocates many small
     # objects, and collecting every 700 allocations showed as the latency tail.
     gc.set_threshold(10_000, 20, 20)
+    # The group commit's thread takes the interpreter lock back after each SQLite call; at
+    # the default 5 ms switch interval those waits made the slowest filings (p99) about
+    # twice as slow (docs/benchmarks.md, "The switch interval").
+    sys.setswitchinterval(SWITCH_INTERVAL_SECONDS)
     base = f"http://{settings.host}:{settings.port}"
     print(f"Aduan Ledger on {base}  (API docs: {base}/docs, store: {settings.database_url})")
     print("Staff token:  .venv/bin/aduan token --role coordinator")
