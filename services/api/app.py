@@ -13,11 +13,11 @@ from fastapi import Depends, FastAPI
 
 from infra.event_store import sqlite_path
 from infra.settings import Settings
-from services.api.body_limit import BodyLimitMiddleware, JsonBodyMiddleware
 from services.api.deps import verified_bearer
 from services.api.direct_route import DirectRoute
 from services.api.errors import install_error_handlers
 from services.api.json_body import document_json_bodies
+from services.api.request_body import RequestBodyMiddleware
 from services.api.routes import (
     audit,
     complainants,
@@ -128,8 +128,7 @@ def create_app(settings: Settings, clock: Clock = system_clock) -> FastAPI:
     # Filing, the hot route, is served ahead of the router (inside the body limit).
     app.add_middleware(DirectRoute, method="POST", path="/v1/complaints",
                        endpoint=complaints.file_complaint)  # fmt: skip
-    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
-    app.add_middleware(JsonBodyMiddleware)
+    app.add_middleware(RequestBodyMiddleware, max_bytes=settings.max_body_bytes)
     install_error_handlers(app)
     routers = (
         queue, complaints, notifications, track, units, surveys, promises, projections, metrics,
