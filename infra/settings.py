@@ -193,6 +193,26 @@ class Settings(BaseSettings):
                 raise ValueError(f"the weights for {unit_id}: {error.message}") from None
         return value
 
+    @field_validator("kafka_bootstrap")
+    @classmethod
+    def _bootstrap_servers(cls, value: str | None) -> str | None:
+        """Refuses a list the Kafka client would fail to read, read as the client reads it."""
+        if not value:  # unset or empty: no Kafka
+            return value
+        from kafka.cluster import get_ip_port_afi  # the client only when Kafka is configured
+
+        for server in value.split(","):
+            try:
+                host, port, _family = get_ip_port_afi(server)
+            except ValueError:  # a port that is not a number, an unclosed [IPv6 address
+                host, port = "", 0
+            if not host or not 0 < port < 65536:
+                raise ValueError(
+                    f"ADUAN_KAFKA_BOOTSTRAP must be host:port,... (e.g. 127.0.0.1:9092), not "
+                    f"{value!r}: {server.strip()!r} is not a host and port"
+                )
+        return value
+
     @field_validator("extra_holidays", mode="before")
     @classmethod
     def _split_dates(cls, value: object) -> object:

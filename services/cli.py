@@ -20,13 +20,7 @@ from domain.errors import DomainError
 from domain.sla import SlaPolicy
 from domain.values import STAFF_ROLES, Actor, Role
 from infra.event_store import DatabaseUrlError, sqlite_path
-from infra.kafka_topics import (
-    KafkaBootstrapError,
-    KafkaUnavailableError,
-    admin_client,
-    ensure_topics,
-    topic_specs,
-)
+from infra.kafka_topics import KafkaUnavailableError, admin_client, ensure_topics, topic_specs
 from infra.postgres_recorder import PostgresUnreachableError
 from infra.settings import Settings
 from infra.transparency.signing_key import SigningKeyError
@@ -346,7 +340,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         DomainError,
         DatabaseUrlError,
         PostgresUnreachableError,
-        KafkaBootstrapError,
         SigningKeyError,
         ViewRebuildingError,
     ) as error:

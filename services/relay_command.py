@@ -11,7 +11,6 @@ import threading
 from collections.abc import Callable
 
 from infra.kafka_publisher import PublishError
-from infra.kafka_topics import check_bootstrap
 from infra.settings import Settings
 from services.composition import build_ledger, build_relay, connect_publisher
 from services.progress import progress_bar
@@ -28,7 +27,6 @@ def relay(settings: Settings, args: argparse.Namespace) -> int:
     if not bootstrap:
         print(KAFKA_NOT_CONFIGURED, file=sys.stderr)
         return 2
-    check_bootstrap(bootstrap)
     # The client logs every failed reconnect; the relay says once per retry what failed.
     logging.getLogger("kafka").setLevel(logging.CRITICAL)
     ledger = build_ledger(settings)

@@ -52,19 +52,13 @@ async def get_principal(
         ),
     ] = None,
 ) -> Principal:
+    return _principal(staff, access_token)
+
+
+def _principal(staff: Staff | None, access_token: str | None) -> Principal:
+    """A staff token wins over a complainant's access token; with neither, nobody."""
     if staff is not None:
         return staff
-    if access_token is not None:
-        return ComplainantKey(access_token)
-    return None
-
-
-def principal_for(
-    request: Request, bearer_token: str | None, access_token: str | None
-) -> Principal:
-    if bearer_token is not None:
-        issuer: TokenIssuer = request.app.state.token_issuer
-        return issuer.verify(bearer_token)
     if access_token is not None:
         return ComplainantKey(access_token)
     return None
@@ -74,8 +68,9 @@ def optional_principal_of(request: Request) -> Principal:
     """``OptionalPrincipal`` without FastAPI's dependency machinery, for hot routes (whose
     OpenAPI entry then declares ``OPTIONAL_BEARER``)."""
     scheme, _, token = request.headers.get("authorization", "").partition(" ")
-    bearer_token = token if scheme.lower() == "bearer" and token else None
-    return principal_for(request, bearer_token, request.headers.get("x-access-token"))
+    issuer: TokenIssuer = request.app.state.token_issuer
+    staff = issuer.verify(token) if scheme.lower() == "bearer" and token else None
+    return _principal(staff, request.headers.get("x-access-token"))
 
 
 OPTIONAL_BEARER: list[dict[str, list[str]]] = [{"HTTPBearer": []}, {}]

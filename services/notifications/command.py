@@ -12,7 +12,6 @@ from contextlib import closing
 
 from infra.kafka_consumer import ConsumeError
 from infra.kafka_publisher import PublishError
-from infra.kafka_topics import check_bootstrap
 from infra.settings import Settings
 from projections.store import ViewStore
 from services.composition import (
@@ -26,8 +25,6 @@ from services.notifications.log_follower import Report
 
 
 def notify(settings: Settings, args: argparse.Namespace) -> int:
-    if settings.kafka_bootstrap:
-        check_bootstrap(settings.kafka_bootstrap)
     # The Kafka client logs every failed reconnect; the notifier says once per retry.
     logging.getLogger("kafka").setLevel(logging.CRITICAL)
     # The HTTP client logs every webhook and SMS call at INFO; the delivery records keep them.

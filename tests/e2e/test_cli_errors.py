@@ -72,31 +72,38 @@ def test_an_unreadable_postgres_url_says_what_to_write(
     assert "write postgresql://user:password@127.0.0.1:5432/aduan" in err
 
 
-def test_a_postgres_url_naming_port_0_says_to_write_the_port(
-    cli_env: Settings, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
-    monkeypatch.setenv("ADUAN_DATABASE_URL", "postgresql://aduan@127.0.0.1:0/aduan")
-
-    code, err = errors_of(capsys, "units", "list")
-
-    assert code == 2
-    assert "names port 0; write the server's port" in err
-
-
-def test_a_sqlite_url_naming_a_directory_suggests_a_file_in_it(
+@pytest.mark.parametrize(
+    ("url", "says"),
+    [
+        ("postgresql://aduan@127.0.0.1:0/aduan", ["names port 0; write the server's port"]),
+        (
+            "sqlite:///{tmp}",
+            ["names the directory {tmp}; name a file in it: sqlite:///{tmp}/aduan.db"],
+        ),
+        ("sqlite:///{tmp}/file/x.db", ["under {tmp}/file, which is a file, not a directory"]),
+        (
+            "sqlite:////proc/aduan.db",
+            ["cannot create /proc/aduan.db", "name a file in a directory you can write to"],
+        ),
+    ],
+    ids=["postgres port 0", "sqlite directory", "sqlite under a file", "sqlite unwritable"],
+)
+def test_an_unusable_database_url_says_what_to_write(
+    url: str,
+    says: list[str],
     cli_env: Settings,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    monkeypatch.setenv("ADUAN_DATABASE_URL", f"sqlite:///{tmp_path}")
+    (tmp_path / "file").write_text("not a directory")
+    monkeypatch.setenv("ADUAN_DATABASE_URL", url.format(tmp=tmp_path))
 
     code, err = errors_of(capsys, "units", "list")
 
     assert code == 2
-    assert (
-        f"names the directory {tmp_path}; name a file in it: sqlite:///{tmp_path}/aduan.db" in err
-    )
+    for fragment in says:
+        assert fragment.format(tmp=tmp_path) in err
 
 
 def test_a_sqlite_url_naming_a_file_that_is_no_database_says_so_and_keeps_the_file(
@@ -114,33 +121,6 @@ def test_a_sqlite_url_naming_a_file_that_is_no_database_says_so_and_keeps_the_fi
     assert code == 2
     assert err.startswith(f"aduan: sqlite:///{notes} cannot be opened as an SQLite database")
     assert notes.read_text() == "not a database, but someone's notes\n"
-
-
-def test_a_sqlite_url_under_a_regular_file_names_that_file(
-    cli_env: Settings,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
-) -> None:
-    (tmp_path / "file").write_text("not a directory")
-    monkeypatch.setenv("ADUAN_DATABASE_URL", f"sqlite:///{tmp_path}/file/x.db")
-
-    code, err = errors_of(capsys, "units", "list")
-
-    assert code == 2
-    assert f"under {tmp_path}/file, which is a file, not a directory" in err
-
-
-def test_a_sqlite_url_where_no_file_can_be_made_says_to_choose_another_directory(
-    cli_env: Settings, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
-    monkeypatch.setenv("ADUAN_DATABASE_URL", "sqlite:////proc/aduan.db")
-
-    code, err = errors_of(capsys, "units", "list")
-
-    assert code == 2
-    assert "cannot create /proc/aduan.db" in err
-    assert "name a file in a directory you can write to" in err
 
 
 def test_a_simulation_starting_before_1970_is_refused(
