@@ -8,12 +8,14 @@ moved under another reference and still open.
 from __future__ import annotations
 
 import base64
-import os
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
+from infra.random_bytes import random_bytes
+
 NONCE_BYTES = 12
+KEY_BYTES = 32  # AES-256
 
 
 class UnsealError(Exception):
@@ -21,11 +23,11 @@ class UnsealError(Exception):
 
 
 def new_key() -> bytes:
-    return AESGCM.generate_key(bit_length=256)
+    return random_bytes(KEY_BYTES)
 
 
 def seal(key: bytes, ref: str, plaintext: bytes) -> str:
-    nonce = os.urandom(NONCE_BYTES)
+    nonce = random_bytes(NONCE_BYTES)
     sealed = nonce + AESGCM(key).encrypt(nonce, plaintext, ref.encode())
     return base64.b64encode(sealed).decode("ascii")
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -34,6 +33,7 @@ from domain.tracking import (
 from domain.unit import ServiceUnit, UnitDirectory, unit_aggregate_id
 from infra import transcoder as codecs
 from infra.personal_keys import PersonalKey, open_personal_keys
+from infra.random_bytes import random_bits
 from services.access import complaint_not_found, ensure_in_scope, may_see_identity
 from services.commands import Command, Step
 from services.filing import Filing
@@ -232,7 +232,7 @@ class ComplaintLedger(Application[UUID]):
         """The events of a new complaint and its tracking number, not yet saved."""
         access_token = new_access_token()
         actor = principal.actor() if isinstance(principal, Staff) else PUBLIC_ACTOR
-        tracking_number = format_tracking_number(secrets.randbits(50))
+        tracking_number = format_tracking_number(random_bits(50))
         at = self.clock()
         complaint_id = time_ordered_id(at)
         complainant = filing.complainant.to_domain() if filing.complainant else None

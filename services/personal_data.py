@@ -7,7 +7,6 @@ be erased this way.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -17,6 +16,7 @@ import orjson
 
 from domain.values import Complainant, SealedComplainant
 from infra.personal_keys import PersonalKey, PersonalKeys
+from infra.random_bytes import random_bytes
 from infra.sealing import new_key, seal, unseal
 
 
@@ -37,7 +37,7 @@ class PersonalData:
     def seal(
         self, complainant: Complainant, complaint_id: UUID, at: datetime
     ) -> tuple[SealedComplainant, PersonalKey]:
-        ref = os.urandom(16).hex()
+        ref = random_bytes(16).hex()
         key = new_key()
         ciphertext = seal(key, ref, orjson.dumps(complainant))  # a dataclass: its fields
         return SealedComplainant(ref, ciphertext), PersonalKey(ref, str(complaint_id), key, at)

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import secrets
 from dataclasses import dataclass, field
 
 from domain.values import Actor, Role
+from infra.random_bytes import random_token
 
 ACCESS_TOKEN_PREFIX = "aduan_"
 
@@ -40,7 +40,7 @@ Principal = Staff | ComplainantKey | None
 
 
 def new_access_token() -> str:
-    return ACCESS_TOKEN_PREFIX + secrets.token_urlsafe(24)
+    return ACCESS_TOKEN_PREFIX + random_token(24)
 
 
 def hash_access_token(token: str) -> str:

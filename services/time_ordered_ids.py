@@ -10,9 +10,10 @@ tracking numbers are drawn apart from it.
 
 from __future__ import annotations
 
-import secrets
 from datetime import datetime
 from uuid import UUID
+
+from infra.random_bytes import random_bits
 
 _VERSION = 0x7
 _VARIANT = 0b10  # RFC 9562
@@ -20,7 +21,7 @@ _VARIANT = 0b10  # RFC 9562
 
 def time_ordered_id(at: datetime) -> UUID:
     milliseconds = int(at.timestamp() * 1000)
-    random_a, random_b = secrets.randbits(12), secrets.randbits(62)
+    random_a, random_b = random_bits(12), random_bits(62)
     return UUID(
         int=milliseconds << 80 | _VERSION << 76 | random_a << 64 | _VARIANT << 62 | random_b
     )
