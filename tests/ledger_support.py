@@ -114,10 +114,10 @@ def execute(
             return connection.execute(query).fetchall() if select else []
     with psycopg.connect(store_url, autocommit=False) as connection:
         for statement, parameters in statements:
-            connection.execute(statement.replace("?", "%s"), parameters)  # type: ignore[arg-type]
+            connection.execute(statement.replace("?", "%s"), parameters)
         connection.commit()
         if select:
-            return [(n, str(o), v, t, s) for n, o, v, t, s in connection.execute(query)]  # type: ignore[arg-type]
+            return [(n, str(o), v, t, s) for n, o, v, t, s in connection.execute(query)]
     return []
 
 
@@ -128,4 +128,4 @@ def query(store_url: str, statement: str) -> list[Any]:
         with closing(sqlite3.connect(path)) as connection:
             return connection.execute(statement).fetchall()
     with psycopg.connect(store_url) as connection:
-        return connection.execute(statement).fetchall()  # type: ignore[arg-type]
+        return connection.execute(statement).fetchall()

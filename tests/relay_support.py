@@ -13,6 +13,7 @@ from infra.event_store import sqlite_path
 from infra.settings import Settings
 from services.commands import (
     Close,
+    Command,
     Feedback,
     Forward,
     Reject,
@@ -29,10 +30,11 @@ from services.erasure import erase_personal_data
 from services.filing import ComplainantIn, Filing, LocationIn
 from services.ledger import ComplaintLedger
 from services.personal_data_reads import Shown
-from services.principals import ComplainantKey, Staff
+from services.principals import ComplainantKey, Principal, Staff
 from services.projection_host import ProjectionHost, open_view_store
 from services.simulation.people import ADMIN
 from services.simulation.scenario import Scenario, SimulatedClock, Simulation
+from tests.support import domain_event
 
 END = datetime(2026, 11, 20, 9, tzinfo=UTC)
 COORDINATOR = Staff("koordinator-uji", Role.COORDINATOR)
@@ -75,7 +77,7 @@ def add_sensitive_complaints(ledger: ComplaintLedger, sensitive: Sensitive) -> N
     ledger.get_complaint(named_id, COORDINATOR, Shown(sensitive.text("tujuan membaca")))
     complaint_id, key = _file(ledger, sensitive, confidential=True)
     fixed, explained = ResolutionOutcome.FIXED, ResolutionOutcome.EXPLAINED
-    for principal, command in [
+    steps: list[tuple[Principal, Command]] = [
         (COORDINATOR, RequestInfo(questions=sensitive.text("pertanyaan rahasia"))),
         (key, Supplement(information=sensitive.text("keterangan rahasia"))),
         (COORDINATOR, Verify()),
@@ -86,7 +88,8 @@ def add_sensitive_complaints(ledger: ComplaintLedger, sensitive: Sensitive) -> N
         (key, Reopen(reason=sensitive.text("alasan rahasia"))),
         (OFFICER, Resolve(resolution=sensitive.text("hasil kedua"), outcome=explained)),
         (COORDINATOR, Close(note=sensitive.text("catatan penutupan rahasia"))),
-    ]:
+    ]
+    for principal, command in steps:
         ledger.perform(complaint_id, principal, command)
     rejected_id, _ = _file(ledger, sensitive, confidential=True)
     reject = Reject(reason=RejectReason.SPAM, note=sensitive.text("catatan penolakan rahasia"))
@@ -147,7 +150,7 @@ def complainants_data(ledger: ComplaintLedger) -> list[str]:
     values: list[str] = []
     for notification in ledger.recorder.select_notifications(0, 1_000_000):
         if notification.topic.endswith("Complaint.Filed"):
-            sealed = ledger.mapper.to_domain_event(notification).complainant
+            sealed = domain_event(ledger, notification).complainant
             complainant = ledger.personal_data.open(sealed)
             if isinstance(complainant, Complainant):
                 values.extend(value for value in vars(complainant).values() if value)

@@ -7,10 +7,12 @@ from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
-from uuid import uuid4
+from uuid import UUID, uuid4
 
 import psycopg
 import pytest
+from eventsourcing.domain import Aggregate
+from eventsourcing.persistence import StoredEvent
 from eventsourcing.utils import get_topic
 
 from domain.personal_data import PersonalDataRead
@@ -50,11 +52,41 @@ def file_complaint(ledger: ComplaintLedger, **overrides: Any) -> dict[str, Any]:
     return ledger.file(Filing(**details), None)
 
 
+def event_class(aggregate_class: type[Aggregate], name: str) -> type[Any]:
+    """The event class that ``@event(name)`` made on ``aggregate_class``, as ``Complaint.Filed``.
+
+    The decorator makes such classes, and the fields of their events, when the aggregate
+    class is defined, so no static type has them. Typed ``type[Any]``: an ``isinstance``
+    check against it gives an event whose fields can be read by name."""
+    cls = getattr(aggregate_class, name)
+    assert isinstance(cls, type) and issubclass(cls, aggregate_class.Event), cls
+    return cls
+
+
+def collect_events(aggregate: Aggregate) -> list[Any]:
+    """``aggregate.collect_events()``, typed for reading the events' fields by name (see
+    ``event_class``)."""
+    return list(aggregate.collect_events())
+
+
+def domain_event(ledger: ComplaintLedger, stored: StoredEvent) -> Any:
+    """``stored`` as the ledger's mapper decodes it, typed for reading its fields by name
+    (see ``event_class``)."""
+    return ledger.mapper.to_domain_event(stored)
+
+
+def originator_uuid(stored: StoredEvent) -> UUID:
+    """The aggregate id of a stored event: the ledger's recorders give it as a UUID."""
+    originator_id = stored.originator_id
+    assert isinstance(originator_id, UUID), originator_id
+    return originator_id
+
+
 def recorded_reads(ledger: ComplaintLedger) -> list[Any]:
     """Every ``PersonalDataRead.Recorded`` event in the ledger's log, in log order."""
-    topic = get_topic(PersonalDataRead.Recorded)
+    topic = get_topic(event_class(PersonalDataRead, "Recorded"))
     notifications = ledger.recorder.select_notifications(0, 1_000_000, topics=[topic])
-    return [ledger.mapper.to_domain_event(notification) for notification in notifications]
+    return [domain_event(ledger, notification) for notification in notifications]
 
 
 def connect_or_fail(url: str) -> psycopg.Connection[Any]:

@@ -218,7 +218,8 @@ def request(world: World, method: str, path: str, rule: Rule, principal: str) ->
     response = world.client.request(method, url, json=body, headers=headers)
     if response.status_code >= 400 and method != "HEAD":
         assert isinstance(response.json()["code"], str), response.text  # errors are JSON
-    return response.status_code
+    status: int = response.status_code
+    return status
 
 
 @pytest.mark.parametrize(("method", "path"), ROUTES, ids=[f"{m} {p}" for m, p in ROUTES])

@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 from domain.values import Role
 from infra.cloudevents import event_id
 from services.ledger import ComplaintLedger
-from tests.support import MutableClock
+from tests.support import MutableClock, originator_uuid
 
 Headers = Callable[..., dict[str, str]]
 Filer = Callable[..., dict[str, Any]]
@@ -65,7 +65,7 @@ def test_every_event_of_the_log_is_a_row_in_log_order_named_as_on_kafka(
 
     assert [row["position"] for row in rows] == [n.id for n in log]
     assert [row["event_id"] for row in rows] == [
-        str(event_id(n.originator_id, n.originator_version)) for n in log
+        str(event_id(originator_uuid(n), n.originator_version)) for n in log
     ]
     assert [row["aggregate_id"] for row in rows] == [str(n.originator_id) for n in log]
     types = [row["event_type"] for row in rows]

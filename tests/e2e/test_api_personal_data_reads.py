@@ -14,7 +14,7 @@ from domain.values import Actor, Role
 from services.commands import Forward, Verify
 from services.ledger import ComplaintLedger
 from services.principals import Staff
-from tests.support import START, recorded_reads
+from tests.support import START, domain_event, recorded_reads
 
 Headers = Callable[..., dict[str, str]]
 Filer = Callable[..., dict[str, Any]]
@@ -97,7 +97,7 @@ def test_an_action_s_response_is_recorded_in_the_same_transaction_as_the_action(
     assert verified.topic.endswith("Complaint.Verified")
     assert recorded.topic.endswith("PersonalDataRead.Recorded")
     assert recorded.id == verified.id + 1
-    assert read.at == ledger.mapper.to_domain_event(verified).at
+    assert read.at == domain_event(ledger, verified).at
 
 
 def test_an_action_with_no_purpose_records_the_action_as_its_purpose(

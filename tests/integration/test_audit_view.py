@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import pytest
+from eventsourcing.domain import Aggregate
 
 from infra.cloudevents import event_id, event_type_of_class
 from infra.event_store import sqlite_path
@@ -69,6 +70,7 @@ def expected_rows(ledger: ComplaintLedger) -> list[dict[str, Any]]:
     expected = []
     for notification in ledger.recorder.select_notifications(0, EVERYTHING):
         event = ledger.mapper.to_domain_event(notification)
+        assert isinstance(event, Aggregate.Event)
         aggregate = aggregates[event.originator_id] = event.mutate(
             aggregates.get(event.originator_id)
         )

@@ -23,7 +23,8 @@ from services.principals import ComplainantKey, Principal, Staff
 from tests.support import file_complaint
 
 if TYPE_CHECKING:  # fixtures' types, for annotations only: conftest is not imported
-    from tests.conftest import MakeLedger, MutableClock
+    from tests.conftest import MakeLedger
+    from tests.support import MutableClock
 
 ADMIN = Actor("admin-1", Role.ADMIN)
 COORDINATOR = Staff("koordinator-1", Role.COORDINATOR)

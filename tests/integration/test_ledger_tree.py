@@ -17,7 +17,6 @@ from infra.transparency.proofs import verify_consistency, verify_inclusion
 from infra.transparency.tree_store import TreeStore
 from services.composition import build_ledger, build_ledger_proofs, build_verifier
 from services.ledger import ComplaintLedger
-from tests.conftest import empty_every_table
 from tests.ledger_support import (
     add_history,
     execute,
@@ -27,7 +26,7 @@ from tests.ledger_support import (
     reference_root,
     stored_rows,
 )
-from tests.support import MutableClock
+from tests.support import MutableClock, empty_every_table
 
 
 @pytest.fixture

@@ -22,7 +22,7 @@ from domain.calendar import JAKARTA, WorkingCalendar
 from domain.complaint import Complaint
 from domain.errors import DomainError
 from domain.sla import STAFF_DEADLINES, SlaPolicy
-from domain.values import Actor, ResolutionOutcome, Role
+from domain.values import Actor, RejectReason, ResolutionOutcome, Role
 from infra.event_store import persistence_env, sqlite_path
 from infra.settings import Settings
 from projections.metrics_backlog import aging
@@ -38,6 +38,8 @@ from tests.support import START, MutableClock, empty_every_table
 UNITS = ("dinsos", "dinkes")
 DURATION_KEYS = (("triage", "triage"), ("first_response", "response"), ("resolution", "resolution"))
 HOUR = 3_600_000_000  # microseconds
+Timing = tuple[int, float, int]
+"""On time (1 or 0), hours to the nearest hundredth, working days."""
 # Waits in microseconds: whole hours, one past 1,000 hours (the duration trees' top node),
 # exactly half a hundredth of an hour (rounds up) and just under it (rounds down).
 WAITS = st.one_of(
@@ -103,7 +105,7 @@ class World:
         complainant = ComplainantKey(token)
         table: dict[str, tuple[Any, commands.Command]] = {
             "verify": (COORDINATOR, commands.Verify(category=f"c{amount % 3}")),
-            "reject": (COORDINATOR, commands.Reject(reason="spam")),
+            "reject": (COORDINATOR, commands.Reject(reason=RejectReason.SPAM)),
             "request-info": (COORDINATOR, commands.RequestInfo(questions="Kapan?")),
             "supplement": (complainant, commands.Supplement(information="Kemarin.")),
             "forward": (COORDINATOR, commands.Forward(unit_id=UNITS[amount % 2])),
@@ -214,7 +216,7 @@ def _facts(events: list[Any], calendar: WorkingCalendar, now: datetime) -> dict[
     return facts
 
 
-def _timing(start: datetime, at: datetime, due: datetime, calendar: WorkingCalendar) -> tuple:
+def _timing(start: datetime, at: datetime, due: datetime, calendar: WorkingCalendar) -> Timing:
     return (int(at <= due), _hours(at - start), calendar.working_days_between(start, at))
 
 
@@ -224,7 +226,7 @@ def _hours(duration: timedelta) -> float:
     return (hundredths + (2 * rest >= timedelta(seconds=36))) / 100
 
 
-def _percentiles(timings: list[tuple]) -> dict[str, Any]:
+def _percentiles(timings: list[Timing]) -> dict[str, Any]:
     hours = sorted(timing[1] for timing in timings)
     days = sorted(timing[2] for timing in timings)
 
@@ -453,7 +455,7 @@ def brute_force_timeseries(world: World, cohort: Cohort, interval: str) -> list[
         counts.setdefault(bucket(day), Counter())
         day += timedelta(days=1)
     for complaint_id, _ in world.complaints:
-        events = list(world.ledger.events.get(complaint_id))
+        events: list[Any] = list(world.ledger.events.get(complaint_id))
         complaint: Any = None
         for event in events:
             complaint = event.mutate(complaint)
@@ -485,7 +487,7 @@ def brute_force_aging(world: World, unit: str | None, now: datetime) -> dict[str
         "maladministration": {},
     }
     for complaint_id, _ in world.complaints:
-        events = list(world.ledger.events.get(complaint_id))
+        events: list[Any] = list(world.ledger.events.get(complaint_id))
         complaint: Any = None
         for event in events:
             complaint = event.mutate(complaint)

@@ -43,7 +43,7 @@ from tests.notify_support import (
     wait_until,
 )
 from tests.relay_support import relay_once
-from tests.support import file_complaint
+from tests.support import file_complaint, originator_uuid
 
 if TYPE_CHECKING:
     from tests.conftest import MakeLedger
@@ -189,7 +189,7 @@ def test_the_relay_killed_mid_stream_loses_nothing_and_each_notification_goes_ou
     assert settings.kafka_bootstrap is not None
     published = read_topic(settings.kafka_bootstrap, settings.kafka_topic)
     on_topic = Counter(message.headers["ce_id"].decode() for message in published)
-    every_event = {str(event_id(n.originator_id, n.originator_version))
+    every_event = {str(event_id(originator_uuid(n), n.originator_version))
                    for n in ledger.recorder.select_notifications(0, 10_000)}  # fmt: skip
     assert set(on_topic) == every_event  # each at least once
     assert Counter(smtp.event_ids()) == Counter(mails)  # each exactly once

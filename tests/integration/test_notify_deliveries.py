@@ -17,6 +17,7 @@ from infra.settings import Settings
 from projections.store import ViewStore
 from services.commands import (
     Close,
+    Command,
     Feedback,
     Forward,
     Reject,
@@ -34,7 +35,7 @@ from services.ledger import ComplaintLedger
 from services.notifications.deliveries import Deliveries
 from services.notifications.log_follower import POSITION_NAME, LogFollower
 from services.notifications.webhooks import Webhooks
-from services.principals import ComplainantKey, Staff
+from services.principals import ComplainantKey, Principal, Staff
 from tests.notify_support import (
     COMPLAINANT_MAIL,
     COMPLAINANT_PHONE,
@@ -78,7 +79,7 @@ def test_the_complainant_hears_of_every_public_status_change_once_by_email_and_s
 ) -> None:  # fmt: skip
     filed = file_complaint(unit_ledger, complainant=CONTACT)
     key = ComplainantKey(filed["access_token"])
-    for principal, command in [
+    steps: list[tuple[Principal, Command]] = [
         (COORDINATOR, RequestInfo(questions="Nomor antrean?")),
         (key, Supplement(information="Antrean 42.")),
         (COORDINATOR, Verify()),
@@ -89,7 +90,8 @@ def test_the_complainant_hears_of_every_public_status_change_once_by_email_and_s
         (key, Reopen(reason="Belum saya terima.")),
         (OFFICER, Resolve(resolution="Dikirim.", outcome=ResolutionOutcome.FIXED)),
         (COORDINATOR, Close()),
-    ]:
+    ]
+    for principal, command in steps:
         unit_ledger.perform(filed["id"], principal, command)
 
     catch_up(settings, unit_ledger, store)

@@ -31,7 +31,7 @@ SITI = ComplainantIn(
     name="Siti Aminah", nik="3205123456780001", phone="081234567890",
     email="siti@example.id", address="Jl. Mawar No. 7, Garut",
 )  # fmt: skip
-PERSONAL = [SITI.name, SITI.nik, SITI.phone, SITI.email, SITI.address]
+PERSONAL: list[str] = list(vars(SITI).values())  # name, NIK, phone, email, address
 COORDINATOR = Staff("koordinator", Role.COORDINATOR)
 
 

@@ -38,6 +38,7 @@ from projections import rebuild_parts
 from projections import runner as runner_module
 from projections import store as store_module
 from projections.complaints import NO_DEADLINE, micros
+from projections.log_reading import read_batches
 from projections.runner import ProjectionFailedError, catch_up_together
 from projections.store import ViewRebuildingError
 from services import commands
@@ -352,7 +353,7 @@ def test_two_processes_catching_up_at_once_apply_each_event_once(
     same events again (counts twice, rows inserted twice)."""
     host, beside = make_host(ledger), make_host(make_ledger())
     complaints = play_fixed_history(ledger, clock, lambda: None)
-    read = runner_module.read_batches
+    read = read_batches  # what the runner calls, until it is patched below
     overtaken: list[bool] = []
 
     def read_after_the_other_caught_up(*args: Any) -> Any:

@@ -30,7 +30,7 @@ from services.simulation.people import ADMIN
 from tests.kafka_support import Received, create_topic, read_topic
 from tests.notify_support import settings_env, wait_until
 from tests.private_broker import PrivateBroker
-from tests.support import file_complaint
+from tests.support import file_complaint, originator_uuid
 
 if TYPE_CHECKING:
     from tests.conftest import MakeLedger
@@ -156,7 +156,7 @@ def stored(ledger: ComplaintLedger) -> dict[str, list[str]]:
     """Every event's id in the log, per aggregate (the message key), in log order."""
     by_key: dict[str, list[str]] = defaultdict(list)
     for notification in ledger.recorder.select_notifications(0, log_size(ledger) + 1):
-        originator = notification.originator_id
+        originator = originator_uuid(notification)
         by_key[str(originator)].append(str(event_id(originator, notification.originator_version)))
     return dict(by_key)
 

@@ -10,6 +10,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 from uuid import uuid4
 
 import pytest
@@ -118,7 +119,10 @@ def test_an_unreachable_broker_fails_once_with_what_to_do_and_skips_nothing(
 def test_the_relay_process_follows_the_log_and_resumes_after_being_killed(
     ledger: ComplaintLedger, relay_env: dict[str, str]
 ) -> None:
-    settings = Settings(**{name.removeprefix("ADUAN_").lower(): v for name, v in relay_env.items()})
+    fields: dict[str, Any] = {
+        name.removeprefix("ADUAN_").lower(): v for name, v in relay_env.items()
+    }
+    settings = Settings(**fields)  # the strings are parsed as the environment's would be
     relay = build_relay(settings, ledger)
     file_complaints(ledger, 3)
     process = start_relay(relay_env)

@@ -26,6 +26,7 @@ from tests.relay_support import (
     relay_once,
     simulated_ledger,
 )
+from tests.support import originator_uuid
 
 if TYPE_CHECKING:
     from tests.conftest import MakeLedger
@@ -70,7 +71,7 @@ def schema(path: Path) -> Draft202012Validator:
 
 def test_every_event_of_the_log_is_on_the_topic_once(published: Published) -> None:
     notifications = published.ledger.recorder.select_notifications(0, 1_000_000)
-    expected = [str(event_id(n.originator_id, n.originator_version)) for n in notifications]
+    expected = [str(event_id(originator_uuid(n), n.originator_version)) for n in notifications]
     ids = [message.envelope["id"] for message in published.messages]
     assert sorted(ids) == sorted(expected)
     assert len(set(ids)) == len(ids)

@@ -15,7 +15,7 @@ STDLIB = set(sys.stdlib_module_names)
 
 def imports_of(package: str) -> list[tuple[str, str]]:
     """(module file, imported top-level name or eventsourcing submodule) for a package."""
-    found = []
+    found: list[tuple[str, str]] = []
     for path in sorted((ROOT / package).rglob("*.py")):
         tree = ast.parse(path.read_text(), filename=str(path))
         for node in ast.walk(tree):

@@ -20,7 +20,7 @@ import domain
 from domain.calendar import WorkingCalendar
 from domain.personal_data import PersonalDataRead
 from domain.survey import RespondentProfile, SurveyResponse
-from domain.values import Actor, Complainant, Location, Role
+from domain.values import Actor, Complainant, Location, RejectReason, Role
 from infra.cloudevents import KafkaMessage, UnpublishableEventError, event_id, event_type_of_class
 from infra.event_store import TRANSCODER_TOPIC
 from infra.stored_cloudevents import StoredEvent, stored_message
@@ -36,7 +36,7 @@ SITI = Complainant(
 
 def domain_event_classes() -> list[type[Any]]:
     """Every event class of every aggregate in the domain package."""
-    found = []
+    found: list[type[Any]] = []
     for module_info in pkgutil.iter_modules(domain.__path__):
         module = importlib.import_module(f"domain.{module_info.name}")
         for aggregate in vars(module).values():
@@ -104,7 +104,7 @@ def test_a_confidential_complaint_s_text_stays_in_the_ledger(
 ) -> None:
     complaint = file_complaint(at=AT, confidential=True, location=Location("Jl. Rahasia 9"))
     complaint.verify(Actor("rina", Role.COORDINATOR), AT)
-    complaint.reject(Actor("rina", Role.COORDINATOR), AT, "spam", note="catatan rahasia")
+    complaint.reject(Actor("rina", Role.COORDINATOR), AT, RejectReason.SPAM, note="catatan rahasia")
     filed, _verified, rejected = complaint.collect_events()
 
     filed_data = published(filed)["data"]

@@ -26,6 +26,7 @@ from domain.values import (
     Status,
     WithdrawReason,
 )
+from tests.support import collect_events
 
 CAL = WorkingCalendar()
 POLICY = SlaPolicy()
@@ -201,7 +202,7 @@ def test_complainant_withdraws_a_submitted_complaint(complaint_in: ComplaintIn) 
     complaint.withdraw(COMPLAINANT, LATER, note="Sudah beres sendiri")
 
     assert complaint.status is Status.WITHDRAWN
-    [withdrawn] = complaint.collect_events()
+    [withdrawn] = collect_events(complaint)
     assert withdrawn.reason is WithdrawReason.BY_COMPLAINANT
 
 
@@ -233,7 +234,7 @@ def test_coordinator_forwards_a_verified_complaint_to_a_unit(complaint_in: Compl
     assert complaint.routed
     # Five working days after Tuesday 24 Nov: Wed, Thu, Fri, Mon, Tue 1 Dec.
     assert complaint.deadlines[DeadlineKind.FIRST_RESPONSE] == datetime(2026, 12, 1, 17, tzinfo=UTC)
-    [forwarded] = complaint.collect_events()
+    [forwarded] = collect_events(complaint)
     assert (forwarded.from_unit_id, forwarded.unit_id) == ("disdukcapil", "rsud")
 
 
@@ -318,7 +319,7 @@ def test_officer_resolves_a_complaint_in_progress(complaint_in: ComplaintIn) -> 
     assert complaint.status is Status.RESOLVED
     # Ten days after Tuesday 24 Nov.
     assert complaint.deadlines[DeadlineKind.FEEDBACK] == datetime(2026, 12, 4, 17, tzinfo=UTC)
-    [resolved] = complaint.collect_events()
+    [resolved] = collect_events(complaint)
     assert resolved.outcome is ResolutionOutcome.FIXED
 
 
@@ -355,7 +356,7 @@ def test_satisfied_feedback_closes_the_complaint(complaint_in: ComplaintIn) -> N
     complaint.give_feedback(COMPLAINANT, LATER, satisfied=True, rating=5)
 
     assert complaint.status is Status.CLOSED
-    feedback, closed = complaint.collect_events()
+    feedback, closed = collect_events(complaint)
     assert (feedback.satisfied, feedback.rating) == (True, 5)
     assert closed.reason is CloseReason.SATISFIED
 
@@ -377,7 +378,7 @@ def test_complainant_closes_a_resolved_complaint(complaint_in: ComplaintIn) -> N
     complaint.close(COMPLAINANT, LATER)
 
     assert complaint.status is Status.CLOSED
-    [closed] = complaint.collect_events()
+    [closed] = collect_events(complaint)
     assert closed.reason is CloseReason.CONFIRMED
 
 
@@ -547,7 +548,7 @@ def test_duplicate_rejection_records_the_original(complaint_in: ComplaintIn) -> 
 
     complaint.reject(COORDINATOR, LATER, RejectReason.DUPLICATE, duplicate_of=original)
 
-    [rejected] = complaint.collect_events()
+    [rejected] = collect_events(complaint)
     assert (rejected.reason, rejected.duplicate_of) == (RejectReason.DUPLICATE, original)
 
 
@@ -692,7 +693,7 @@ def test_supplement_after_the_info_window_is_refused(complaint_in: ComplaintIn) 
 
 
 def missed_events(complaint: Complaint) -> list[tuple[DeadlineKind, datetime]]:
-    return [(event.deadline, event.due) for event in complaint.collect_events()]
+    return [(event.deadline, event.due) for event in collect_events(complaint)]
 
 
 def test_nothing_is_recorded_before_a_deadline_is_due(complaint_in: ComplaintIn) -> None:
@@ -709,7 +710,7 @@ def test_missed_verify_deadline_is_recorded_at_its_due_moment(complaint_in: Comp
 
     complaint.apply_time(VERIFY_DUE)
 
-    [missed] = complaint.collect_events()
+    [missed] = collect_events(complaint)
     assert type(missed).__name__ == "DeadlineMissed"
     assert (missed.deadline, missed.due, missed.actor) == (
         DeadlineKind.VERIFY,
@@ -771,7 +772,7 @@ def test_complaint_is_withdrawn_when_the_info_window_lapses(complaint_in: Compla
 
     assert complaint.status is Status.WITHDRAWN
     # The staff clocks were paused: the answer deadline (7 Dec) passed unrecorded.
-    [withdrawn] = complaint.collect_events()
+    [withdrawn] = collect_events(complaint)
     assert (withdrawn.reason, withdrawn.actor) == (
         WithdrawReason.INFO_WINDOW_EXPIRED,
         SYSTEM_CLOCK,
@@ -784,7 +785,7 @@ def test_complaint_is_closed_when_the_feedback_window_lapses(complaint_in: Compl
     complaint.apply_time(FEEDBACK_DUE)
 
     assert complaint.status is Status.CLOSED
-    [closed] = complaint.collect_events()
+    [closed] = collect_events(complaint)
     assert (closed.reason, closed.actor) == (CloseReason.FEEDBACK_WINDOW_EXPIRED, SYSTEM_CLOCK)
 
 
@@ -824,7 +825,7 @@ def test_supplement_restarts_verify_with_the_full_working_days(complaint_in: Com
 
     # Three working days after Thursday 26 Nov: Fri 27, Mon 30, Tue 1 Dec.
     assert complaint.deadlines[DeadlineKind.VERIFY] == datetime(2026, 12, 1, 17, tzinfo=UTC)
-    [supplemented] = complaint.collect_events()
+    [supplemented] = collect_events(complaint)
     assert supplemented.deadlines == {
         DeadlineKind.ANSWER: ANSWER_DUE + PAUSED,
         DeadlineKind.RESOLUTION: RESOLUTION_DUE + PAUSED,

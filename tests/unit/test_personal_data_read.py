@@ -12,6 +12,7 @@ import pytest
 from domain.errors import RuleViolationError
 from domain.personal_data import PersonalDataRead
 from domain.values import Actor, Role
+from tests.support import collect_events
 
 AT = datetime(2026, 11, 23, 3, tzinfo=UTC)
 
@@ -29,7 +30,7 @@ def record(**changes: Any) -> PersonalDataRead:
 def test_a_read_is_one_event_naming_the_fields_in_a_fixed_order() -> None:
     read = record()
 
-    (event,) = read.collect_events()
+    (event,) = collect_events(read)
 
     assert type(event).__qualname__ == "PersonalDataRead.Recorded"
     assert (event.fields, event.purpose, event.view) == (

@@ -38,8 +38,8 @@ def test_all_fours_give_the_top_index_and_all_ones_the_bottom() -> None:
     top = skm_index(SKM_2017, [[4] * 9])
     bottom = skm_index(SKM_2017, [[1] * 9])
     assert top is not None and bottom is not None
-    assert (top.index, top.converted_index, top.grade) == (4, 100, "A")
-    assert (bottom.index, bottom.converted_index, bottom.grade) == (1, 25, "D")
+    assert (top.index, top.converted_index, top.grade) == (Fraction(4), Fraction(100), "A")
+    assert (bottom.index, bottom.converted_index, bottom.grade) == (Fraction(1), Fraction(25), "D")
 
 
 @pytest.mark.parametrize(
