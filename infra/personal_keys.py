@@ -20,7 +20,7 @@ from pathlib import Path
 from psycopg.conninfo import make_conninfo
 from psycopg_pool import ConnectionPool
 
-from infra.event_store import POSTGRES_FACTORY_TOPIC
+from infra.event_store import POSTGRES_FACTORY_TOPIC, POSTGRES_POOL_WAIT_SECONDS
 from infra.schema_lock import hold_schema_lock
 
 TABLE = "personal_data_keys"
@@ -133,7 +133,12 @@ def _row(key: PersonalKey) -> tuple[str, str, bytes, str]:
 class PostgresPersonalKeys(PersonalKeys):
     def __init__(self, conninfo: str) -> None:
         self._pool = ConnectionPool(
-            conninfo, min_size=1, max_size=4, open=True, kwargs={"autocommit": True}
+            conninfo,
+            min_size=1,
+            max_size=4,
+            open=True,
+            kwargs={"autocommit": True},
+            timeout=POSTGRES_POOL_WAIT_SECONDS,
         )
         with self._pool.connection() as connection, connection.transaction():
             hold_schema_lock(connection)

@@ -308,11 +308,21 @@ class _PostgresTransaction(ViewTransaction):
         return staged
 
 
+# How long a read or write waits for a pooled connection before the view store is taken
+# to be down (the API answers 503): not psycopg's default 30 s.
+POOL_WAIT_SECONDS = 2.0
+
+
 class PostgresViewStore(ViewStore):
     def __init__(self, conninfo: str, pool_size: int = 4) -> None:
         self._conninfo = conninfo
         self._pool = ConnectionPool(
-            conninfo, min_size=1, max_size=pool_size, open=True, kwargs={"autocommit": False}
+            conninfo,
+            min_size=1,
+            max_size=pool_size,
+            open=True,
+            kwargs={"autocommit": False},
+            timeout=POOL_WAIT_SECONDS,
         )
 
     @contextmanager

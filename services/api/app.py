@@ -22,6 +22,7 @@ from services.api.routes import (
     audit,
     complainants,
     complaints,
+    health,
     metrics,
     notifications,
     projections,
@@ -132,7 +133,7 @@ def create_app(settings: Settings, clock: Clock = system_clock) -> FastAPI:
     install_error_handlers(app)
     routers = (
         queue, complaints, notifications, track, units, surveys, promises, projections, metrics,
-        webhooks, complainants, verifiable_log, receipts, audit,
+        webhooks, complainants, verifiable_log, receipts, audit, health,
     )  # fmt: skip
     for module in routers:
         app.include_router(module.router)

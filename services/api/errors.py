@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -12,7 +13,11 @@ from fastapi.responses import Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from domain import errors
+from infra.store_outages import STORE_ERRORS, is_store_outage
 from services.auth import InvalidTokenError
+
+log = logging.getLogger("aduan.api")
+RETRY_AFTER_SECONDS = 5
 
 STATUS_BY_ERROR: list[tuple[type[errors.DomainError], int]] = [
     (InvalidTokenError, 401),
@@ -116,10 +121,28 @@ async def http_error_handler(request: Request, error: Exception) -> ErrorRespons
     )
 
 
+async def store_error_handler(request: Request, error: Exception) -> ErrorResponse:
+    """503 while a database does not answer; any other database error is a fault, left to
+    the server's own handling (500, and logged with its traceback)."""
+    if not is_store_outage(error):
+        raise error
+    log.warning("%s %s: a store is not answering: %s", request.method, request.url.path, error)
+    return ErrorResponse(
+        error_body(
+            "store_unavailable",
+            "The ledger's database is not answering; try again shortly. GET /health "
+            "tells when it answers again.",
+        ),
+        status_code=503,
+        headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+    )
+
+
 HANDLERS: dict[type[Exception], Callable[[Request, Exception], Awaitable[ErrorResponse]]] = {
     errors.DomainError: domain_error_handler,
     RequestValidationError: validation_error_handler,
     StarletteHTTPException: http_error_handler,
+    **dict.fromkeys(STORE_ERRORS, store_error_handler),
 }
 HANDLED_ERRORS = tuple(HANDLERS)
 

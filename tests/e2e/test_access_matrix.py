@@ -127,6 +127,7 @@ RULES: dict[tuple[str, str], Rule] = {
                                     changes_state=True),
     ("GET", "/v1/track/{tracking_number}"): Rule(PUBLIC, "complaint:forwarded"),
     ("GET", "/v1/units"): Rule(PUBLIC),
+    ("GET", "/health"): Rule(PUBLIC),
     ("POST", "/v1/units"): Rule(
         expect(staff=403, complainant=403, admin=201),
         body=lambda: {"unit_id": f"unit-{uuid4().hex[:10]}", "name": "Unit baru"},

@@ -276,3 +276,9 @@ def test_a_filing_more_than_30_days_after_the_incident_is_accepted_and_marked(
     assert last_day["filed_after_limit"] is False
     read = client.get(f"/v1/complaints/{late['id']}", headers=token(Role.COORDINATOR))
     assert read.json()["filed_after_limit"] is True
+
+
+def test_health_is_public_and_names_each_store(client: TestClient) -> None:
+    response = client.get("/health")
+    assert response.status_code == 200, response.text
+    assert response.json() == {"status": "ok", "checks": {"event_store": "ok", "views": "ok"}}
