@@ -20,6 +20,7 @@ from infra.transparency.merkle import NodeRun, append_levels, frontier_nodes, fr
 from infra.transparency.note import Checkpoint, NoteSigner
 from infra.transparency.overlap import WriteBehind, read_ahead
 from infra.transparency.tree_store import Run, StoredCheckpoint, TreeStore
+from services.failures import log_failed_pass
 
 log = logging.getLogger("aduan.ledger")
 Clock = Callable[[], datetime]
@@ -140,8 +141,10 @@ class TreeFollower:
         while not stop.is_set():
             try:
                 self.catch_up(stop)
-            except Exception:  # logged and retried: the follower never dies of it
-                log.exception("the tree follower failed; retrying in %.0fs", RETRY_SECONDS)
+            except Exception as error:  # logged and retried: the follower never dies of it
+                log_failed_pass(
+                    log, error, "the tree follower failed; retrying in %.0fs", RETRY_SECONDS
+                )
                 stop.wait(RETRY_SECONDS)
                 continue
             stop.wait(poll_seconds)

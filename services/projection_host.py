@@ -27,6 +27,7 @@ from projections.runner import (
 from projections.skm import SkmProjection
 from projections.sqlite_store import SQLiteViewStore
 from projections.store import PostgresViewStore, ViewStore
+from services.failures import log_failed_pass
 from services.ledger import ComplaintLedger
 
 log = logging.getLogger("aduan.projections")
@@ -100,8 +101,8 @@ class ProjectionHost:
         while not self._stop.is_set():
             try:
                 follow(runners, self._stop)
-            except Exception:  # a failed pass is logged and retried, never fatal
-                log.exception("projections failed; retrying in 1s")
+            except Exception as error:  # a failed pass is logged and retried, never fatal
+                log_failed_pass(log, error, "projections failed; retrying in 1s")
                 self._stop.wait(1.0)
 
     def stop(self) -> None:

@@ -50,6 +50,7 @@ from services.composition import (
     system_clock,
 )
 from services.deadline_watch import DeadlineWatch
+from services.failures import log_failed_pass
 from services.group_commit import AsyncGroupCommit
 from services.ledger import Clock
 from services.notifications.deliveries import Deliveries
@@ -160,8 +161,8 @@ async def _run_clock(
                 await _tick(watch, promises, projections, clock)
             else:
                 await asyncio.to_thread(watch.refresh)
-        except Exception:  # a failing tick must not stop the server's clock
-            log.exception("clock tick failed; retrying in %ss", settings.tick_seconds)
+        except Exception as error:  # a failing tick must not stop the server's clock
+            log_failed_pass(log, error, "clock tick failed; retrying in %ss", settings.tick_seconds)
         with suppress(TimeoutError):
             await asyncio.wait_for(stop.wait(), min(FOLLOW_SECONDS, settings.tick_seconds))
 

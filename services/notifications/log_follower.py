@@ -15,6 +15,7 @@ from typing import Any
 from infra.cloudevents import UnpublishableEventError
 from infra.stored_cloudevents import StoredEvent, stored_message
 from projections.store import ViewStore
+from services.failures import log_failed_pass
 from services.ledger import ComplaintLedger
 from services.notifications.dispatcher import Dispatcher
 from services.relay import Confidentiality
@@ -119,8 +120,10 @@ class LogFollower:
         while not stop.is_set():
             try:
                 self.catch_up(stop)
-            except Exception:  # logged and retried: the notifier never dies of it
-                log.exception("notifier failed at log position %d; retrying", self.position())
+            except Exception as error:  # logged and retried: the notifier never dies of it
+                log_failed_pass(
+                    log, error, "notifier failed at log position %d; retrying", self.position()
+                )
                 stop.wait(RETRY_SECONDS)
                 continue
             stop.wait(poll_seconds)
