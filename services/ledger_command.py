@@ -15,7 +15,7 @@ import orjson
 
 from infra.settings import Settings
 from infra.transparency.note import NoteError, NoteVerifier
-from infra.transparency.signing_key import resolve_signer
+from infra.transparency.signing_key import resolve_existing_signer
 from services.composition import build_ledger, build_tree_follower, build_verifier
 from services.progress import progress_bar
 from services.proof_check import ProofError, check_document
@@ -97,7 +97,7 @@ def _verifier_key_text(key_or_file: str) -> str:
 
 
 def public_key(settings: Settings, _args: argparse.Namespace) -> int:
-    print(resolve_signer(settings).verifier.text)
+    print(resolve_existing_signer(settings).verifier.text)
     return 0
 
 

@@ -32,8 +32,9 @@ def _signer(settings: Settings, make_if_missing: bool) -> NoteSigner:
         if not make_if_missing and not path.exists():
             raise SigningKeyError(
                 f"No signing key at {path}: the log's checkpoints are signed with the key made "
-                "when it was first followed. Set ADUAN_LEDGER_SIGNING_KEY_FILE to that file, "
-                "or ADUAN_LEDGER_SIGNING_KEY to the key."
+                "when it was first followed (by aduan serve, or aduan ledger follow). Set "
+                "ADUAN_LEDGER_SIGNING_KEY_FILE to that file, or ADUAN_LEDGER_SIGNING_KEY to the "
+                "key."
             )
         signer = _parse(_key_from_file(path, settings.ledger_origin), str(path))
     if signer.name != settings.ledger_origin:

@@ -158,11 +158,21 @@ def test_the_server_follows_the_log_in_process_on_sqlite(
 def test_the_signing_key_is_made_once_readable_by_its_owner_only(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], cli_env: Settings
 ) -> None:
+    assert run(capsys, "ledger", "follow", "--once")[0] == 0
     first = run(capsys, "ledger", "public-key")
     assert first == run(capsys, "ledger", "public-key")
     assert first[1].startswith("localhost/aduan-ledger+")
     mode = stat.S_IMODE(os.stat(tmp_path / "ledger.key").st_mode)
     assert mode == 0o600
+
+
+def test_the_public_key_is_never_made_by_asking_for_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], cli_env: Settings
+) -> None:
+    code, out, err = run(capsys, "ledger", "public-key")
+    assert (code, out) == (2, "")
+    assert f"No signing key at {tmp_path / 'ledger.key'}" in err and "aduan serve" in err
+    assert not (tmp_path / "ledger.key").exists()
 
 
 def test_a_signing_key_made_for_another_origin_is_refused(tmp_path: Path) -> None:
