@@ -4,7 +4,8 @@ transaction.
 Under concurrent load most of a filing's cost is the commit itself, so one transaction for
 all the filings waiting multiplies throughput; a lone request is written at once, with no
 delay. Each caller hands over its events (not aggregates), so a batch that fails can be
-written again one caller at a time and only the caller at fault sees the error.
+written again one caller at a time and only the caller at fault sees the error; when the
+store itself does not answer, no caller is at fault, and each gets that error at once.
 
 ``GroupCommit`` serves threads (the caller that finds the commit free writes for everyone
 waiting); ``AsyncGroupCommit`` serves an event loop, whose callers must never block: a
@@ -19,6 +20,8 @@ import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
+
+from infra.store_outages import is_store_outage
 
 Save = Callable[..., Any]
 
@@ -36,8 +39,9 @@ def _write(save: Save, batch: list[_Waiting]) -> None:
     try:
         save(*(event for item in batch for event in item.events))
     except Exception as batch_error:  # each caller must learn its own outcome
-        if len(batch) == 1:
-            batch[0].error = batch_error
+        if len(batch) == 1 or is_store_outage(batch_error):
+            for item in batch:
+                item.error = batch_error
         else:
             for item in batch:
                 _write_alone(save, item)

@@ -6,6 +6,7 @@ import asyncio
 import threading
 from typing import Any
 
+import psycopg
 import pytest
 
 from services.group_commit import AsyncGroupCommit, GroupCommit
@@ -70,6 +71,40 @@ def test_a_failing_caller_in_a_batch_fails_alone() -> None:
     assert isinstance(outcomes["bad"], ValueError)
     assert outcomes["a"] == outcomes["c"] == outcomes["first"] == "saved"
     assert sorted(event for batch in store.batches for event in batch) == ["a", "c", "first"]
+
+
+class UnreachableStore(RecordingStore):
+    def save(self, *events: Any) -> None:
+        super().save(*events)
+        raise psycopg.OperationalError("connection refused")
+
+
+def test_when_the_store_is_down_a_batch_is_tried_once_and_every_caller_gets_the_error() -> None:
+    store = UnreachableStore()
+    commit = GroupCommit(store.save)
+    outcomes: dict[str, Any] = {}
+
+    def file(name: str) -> None:
+        try:
+            commit.save(name)
+        except psycopg.OperationalError as error:
+            outcomes[name] = error
+
+    first = threading.Thread(target=file, args=("first",))
+    first.start()
+    assert store.first_save_entered.wait(timeout=5)
+    others = [threading.Thread(target=file, args=(name,)) for name in "abc"]
+    for thread in others:
+        thread.start()
+    while len(commit._queue) < len(others):
+        threading.Event().wait(0.001)
+    store.release_first_save.set()
+    for thread in [first, *others]:
+        thread.join(timeout=5)
+    assert sorted(outcomes) == ["a", "b", "c", "first"]
+    assert all(isinstance(error, psycopg.OperationalError) for error in outcomes.values())
+    # the batch of three was tried once, not again caller by caller
+    assert [sorted(batch) for batch in store.batches] == [["first"], ["a", "b", "c"]]
 
 
 def test_a_lone_caller_is_written_at_once_and_sees_its_error() -> None:
