@@ -23,6 +23,7 @@ from infra.event_store import DatabaseUrlError, sqlite_path
 from infra.kafka_topics import KafkaUnavailableError, admin_client, ensure_topics, topic_specs
 from infra.postgres_recorder import PostgresUnreachableError
 from infra.settings import Settings
+from infra.store_outages import STORE_ERRORS, is_store_outage
 from infra.transparency.signing_key import SigningKeyError
 from projections.store import ViewRebuildingError
 from services.api.schemas import UnitIn
@@ -344,20 +345,24 @@ def main(argv: Sequence[str] | None = None) -> int:
         ViewRebuildingError,
     ) as error:
         print(f"aduan: {error}", file=sys.stderr)
-    except sqlite3.DatabaseError as error:  # the file is there, but not a database
-        print(
-            f"aduan: {settings.database_url} cannot be opened as an SQLite database ({error}); "
-            "ADUAN_DATABASE_URL must name an Aduan Ledger store, or a file that does not exist "
-            "yet",
-            file=sys.stderr,
-        )
-    except OperationalError as error:  # the store went away while the command ran
-        print(
-            f"aduan: the event store failed: {error}; run the command again once the "
-            "database of ADUAN_DATABASE_URL is up and free",
-            file=sys.stderr,
-        )
+    except STORE_ERRORS as error:
+        print(f"aduan: {_store_failure(error, settings.database_url)}", file=sys.stderr)
     return 2
+
+
+def _store_failure(error: Exception, database_url: str) -> str:
+    if is_store_outage(error) or isinstance(error, OperationalError):
+        return (
+            f"the database stopped answering or failed ({error}); run the command again once "
+            "the database of ADUAN_DATABASE_URL is up and free"
+        )
+    if isinstance(error, sqlite3.DatabaseError):  # the file is there, but not a database
+        return (
+            f"{database_url} cannot be opened as an SQLite database ({error}); "
+            "ADUAN_DATABASE_URL must name an Aduan Ledger store, or a file that does not exist "
+            "yet"
+        )
+    raise error
 
 
 if __name__ == "__main__":

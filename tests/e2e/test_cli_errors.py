@@ -3,6 +3,7 @@ exit code 2, never a traceback or a long silence."""
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -44,8 +45,31 @@ def test_a_store_failing_during_a_command_is_reported_without_a_traceback(
     code, err = errors_of(capsys, "units", "list")
 
     assert code == 2
-    assert "the event store failed: server closed the connection unexpectedly" in err
+    assert "stopped answering or failed (server closed the connection unexpectedly)" in err
     assert "run the command again" in err
+
+
+def test_a_locked_sqlite_file_is_reported_as_busy_not_as_a_file_that_is_no_database(
+    cli_env: Settings,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+) -> None:
+    holder = sqlite3.connect(tmp_path / "held.db", isolation_level=None)
+    holder.execute("CREATE TABLE t (x)")
+    holder.execute("BEGIN EXCLUSIVE")
+
+    def views_locked(*_args: Any) -> None:
+        sqlite3.connect(tmp_path / "held.db", timeout=0).execute("INSERT INTO t VALUES (1)")
+
+    monkeypatch.setattr(cli, "build_ledger", views_locked)
+
+    code, err = errors_of(capsys, "units", "list")
+    holder.rollback()
+
+    assert code == 2
+    assert "stopped answering or failed (database is locked)" in err
+    assert "cannot be opened as an SQLite database" not in err
 
 
 @pytest.mark.parametrize(
