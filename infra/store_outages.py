@@ -17,6 +17,7 @@ from eventsourcing.persistence import ConnectionUnavailableError, PersistenceErr
 
 STORE_ERRORS: tuple[type[Exception], ...] = (PersistenceError, psycopg.Error, sqlite3.Error)
 
+_POSTGRES_OUTAGES = (ConnectionUnavailableError, psycopg.OperationalError, psycopg.InterfaceError)
 _SQLITE_OUTAGES = {
     sqlite3.SQLITE_BUSY,
     sqlite3.SQLITE_LOCKED,
@@ -30,9 +31,7 @@ _PRIMARY_CODE = 0xFF  # SQLite's extended result codes keep the primary code in 
 def is_store_outage(error: BaseException) -> bool:
     seen: BaseException | None = error
     while seen is not None:
-        if isinstance(seen, ConnectionUnavailableError | psycopg.OperationalError):
-            return True
-        if isinstance(seen, psycopg.InterfaceError):
+        if isinstance(seen, _POSTGRES_OUTAGES):
             return True
         if isinstance(seen, sqlite3.Error):
             return (seen.sqlite_errorcode & _PRIMARY_CODE) in _SQLITE_OUTAGES
