@@ -11,9 +11,10 @@ TRANSCODER_TOPIC = "infra.transcoder:OrjsonTranscoder"
 SQLITE_RECORDER_TOPIC = "infra.sqlite_recorder:MultiRowSQLiteRecorder"
 POSTGRES_FACTORY_TOPIC = "infra.postgres_recorder:EventStorePostgresFactory"
 POSTGRES_URL_EXAMPLE = "postgresql://user:password@127.0.0.1:5432/aduan"
-# How long a statement waits for a pooled connection. When PostgreSQL is down the pool has
-# none to give, and a request is then answered 503 after a few such waits (the event
-# store's library tries ten times), not after its default 30 s a try.
+# How long a statement waits for a pooled connection, in every pool of PostgreSQL's (events,
+# views, personal keys). When PostgreSQL is down a pool has none to give, and a request is
+# then answered 503 after a few such waits (the event store's library tries ten times), not
+# after the pools' default 30 s a try.
 POSTGRES_POOL_WAIT_SECONDS = 2
 SQLITE_URL_EXAMPLE = "sqlite:///var/aduan.db"
 
@@ -63,7 +64,7 @@ def _store_env(url: str, pool_size: int) -> dict[str, str]:
         }
     raise DatabaseUrlError(
         f"Unsupported ADUAN_DATABASE_URL {url!r}: use {SQLITE_URL_EXAMPLE}, "
-        "or postgresql://user:password@host:5432/dbname"
+        f"or {POSTGRES_URL_EXAMPLE}"
     )
 
 

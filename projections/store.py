@@ -308,13 +308,10 @@ class _PostgresTransaction(ViewTransaction):
         return staged
 
 
-# How long a read or write waits for a pooled connection before the view store is taken
-# to be down (the API answers 503): not psycopg's default 30 s.
-POOL_WAIT_SECONDS = 2.0
-
-
 class PostgresViewStore(ViewStore):
-    def __init__(self, conninfo: str, pool_size: int = 4) -> None:
+    def __init__(self, conninfo: str, wait_seconds: float, pool_size: int = 4) -> None:
+        """``wait_seconds``: how long a transaction waits for a pooled connection before
+        the store is taken to be down."""
         self._conninfo = conninfo
         self._pool = ConnectionPool(
             conninfo,
@@ -322,7 +319,7 @@ class PostgresViewStore(ViewStore):
             max_size=pool_size,
             open=True,
             kwargs={"autocommit": False},
-            timeout=POOL_WAIT_SECONDS,
+            timeout=wait_seconds,
         )
 
     @contextmanager

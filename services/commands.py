@@ -19,10 +19,7 @@ from domain.values import (
     RejectReason,
     ResolutionOutcome,
 )
-from services.text import Text
-
-ShortText = Annotated[Text, Field(min_length=1, max_length=2000)]
-LongText = Annotated[Text, Field(min_length=1, max_length=20000)]
+from services.text import Category, LongText, ShortText
 
 
 class CommandContext(Protocol):
@@ -51,7 +48,7 @@ class Command(BaseModel):
 
 
 class Verify(Command):
-    category: Annotated[Text, Field(min_length=1, max_length=100)] | None = None
+    category: Category | None = None
     maladministration: Maladministration | None = None
 
     def apply(self, step: Step) -> None:

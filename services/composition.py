@@ -8,7 +8,7 @@ from functools import partial
 
 from domain.errors import NotFoundError
 from domain.skm import ELEMENT_SETS, ElementSet
-from infra.event_store import persistence_env, sqlite_path
+from infra.event_store import POSTGRES_POOL_WAIT_SECONDS, persistence_env, sqlite_path
 from infra.holidays_id import indonesian_calendar
 from infra.kafka_consumer import group_consumer
 from infra.kafka_publisher import KafkaPublisher
@@ -106,7 +106,7 @@ def open_notification_store(settings: Settings) -> ViewStore:
     path = sqlite_path(settings.database_url)
     if path is not None:
         return SQLiteViewStore(path.with_name(f"{path.stem}.notifications{path.suffix}"))
-    return PostgresViewStore(settings.database_url, pool_size=2)
+    return PostgresViewStore(settings.database_url, POSTGRES_POOL_WAIT_SECONDS, pool_size=2)
 
 
 def notify_in_process(settings: Settings) -> bool:

@@ -8,7 +8,7 @@ from typing import Annotated, Self
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictFloat, model_validator
 
 from domain.values import Channel, Complainant, Kind, Location
-from services.text import Text
+from services.text import Category, Text
 
 Name = Annotated[Text, Field(min_length=1, max_length=200)]
 
@@ -57,7 +57,7 @@ class Filing(BaseModel):
     description: Annotated[Text, Field(min_length=10, max_length=20000)]
     channel: Channel = Channel.WEB
     kind: Kind = Kind.PENGADUAN
-    category: Annotated[Text, Field(min_length=1, max_length=100)] | None = None
+    category: Category | None = None
     incident_date: date | None = None
     location: LocationIn | None = None
     anonymous: StrictBool = Field(

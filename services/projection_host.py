@@ -11,6 +11,7 @@ from pathlib import Path
 from domain.calendar import WorkingCalendar
 from domain.errors import NotFoundError
 from infra.cloudevents import event_type_of_class, published_event_classes
+from infra.event_store import POSTGRES_POOL_WAIT_SECONDS
 from infra.stored_cloudevents import event_id_text
 from projections.audit import AuditProjection
 from projections.complaints import ComplaintsProjection
@@ -47,7 +48,7 @@ def all_projections(calendar: WorkingCalendar) -> list[Projection]:
 def open_view_store(sqlite_file: Path | None, postgres_url: str) -> ViewStore:
     if sqlite_file is not None:
         return SQLiteViewStore(views_file_beside(sqlite_file))
-    return PostgresViewStore(postgres_url)
+    return PostgresViewStore(postgres_url, POSTGRES_POOL_WAIT_SECONDS)
 
 
 def views_file_beside(event_store_file: Path) -> Path:

@@ -17,9 +17,8 @@ from projections.promises import overdue_promise_ids
 from projections.store import ViewStore
 from services.ledger import ComplaintLedger
 from services.principals import Staff
-from services.text import Text
+from services.text import ShortText, Text
 
-Note = Annotated[Text, Field(min_length=1, max_length=2000)]
 # Which staff act on a unit's promise: its supervisor is the unit head, the auditor the
 # improvement team that verifies; officers only report progress.
 PROMISE_ROLES = {
@@ -37,7 +36,7 @@ class PromiseDraft(BaseModel):
 
     unit_id: Annotated[str, Field(min_length=1, max_length=63)]
     title: Annotated[Text, Field(min_length=3, max_length=200)]
-    commitment: Note
+    commitment: ShortText
     due_date: date
     answers_categories: list[Annotated[str, Field(max_length=100)]] = Field(
         default=[], max_length=20
@@ -54,18 +53,18 @@ class Sign(BaseModel):
 
 class Progress(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    note: Note
+    note: ShortText
 
 
 class Fulfil(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    evidence: Note
+    evidence: ShortText
 
 
 class Verify(BaseModel):
     model_config = ConfigDict(extra="forbid")
     kept: StrictBool
-    note: Note
+    note: ShortText
 
 
 def promise_view(promise: ImprovementPromise) -> dict[str, Any]:

@@ -1,6 +1,7 @@
 """Free text a client sends: never blank, and no control characters but tabs and line breaks.
 
-Length limits stay with each field (``Annotated[Text, Field(min_length=..., max_length=...)]``).
+A field gives its own length limits (``Annotated[Text, Field(min_length=..., max_length=...)]``);
+the limits several share are named below.
 """
 
 from __future__ import annotations
@@ -8,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import Annotated
 
-from pydantic import AfterValidator
+from pydantic import AfterValidator, Field
 
 _CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
@@ -22,3 +23,6 @@ def _readable(value: str) -> str:
 
 
 Text = Annotated[str, AfterValidator(_readable)]
+ShortText = Annotated[Text, Field(min_length=1, max_length=2000)]
+LongText = Annotated[Text, Field(min_length=1, max_length=20000)]
+Category = Annotated[Text, Field(min_length=1, max_length=100)]

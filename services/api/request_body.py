@@ -8,9 +8,12 @@ Content-Length are counted as they arrive.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import orjson
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from services.api.errors import error_body
 
 
 @dataclass(frozen=True)
@@ -44,12 +47,12 @@ class RequestBodyMiddleware:
         declared = _declared(scope)
         media_type = declared.media_type
         if media_type is not None and declared.has_body and not _is_json(media_type):
-            await _send_error(send, 415, {
-                "code": "unsupported_media_type",
-                "message": f"The body is declared as {media_type}: send JSON, with "
+            await _send_error(send, 415, error_body(
+                "unsupported_media_type",
+                f"The body is declared as {media_type}: send JSON, with "
                 "Content-Type: application/json.",
-                "field": "Content-Type",
-            })  # fmt: skip
+                field="Content-Type",
+            ))  # fmt: skip
             return
         if declared.length is not None and declared.length > self.max_bytes:
             await self._refuse_size(send)
@@ -73,11 +76,11 @@ class RequestBodyMiddleware:
         await self.app(scope, _replay([body_message], then=receive), send)
 
     async def _refuse_size(self, send: Send) -> None:
-        await _send_error(send, 413, {
-            "code": "body_too_large",
-            "message": f"The request body is over {self.max_bytes} bytes.",
-            "limit_bytes": self.max_bytes,
-        })  # fmt: skip
+        await _send_error(send, 413, error_body(
+            "body_too_large",
+            f"The request body is over {self.max_bytes} bytes.",
+            limit_bytes=self.max_bytes,
+        ))  # fmt: skip
 
 
 def _declared(scope: Scope) -> _Declared:
@@ -116,7 +119,7 @@ def _replay(messages: list[Message], then: Receive | None = None) -> Receive:
     return receive
 
 
-async def _send_error(send: Send, status: int, error: dict[str, object]) -> None:
+async def _send_error(send: Send, status: int, error: dict[str, Any]) -> None:
     body = orjson.dumps(error)
     await send(
         {
