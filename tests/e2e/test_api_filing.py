@@ -282,3 +282,6 @@ def test_health_is_public_and_names_each_store(client: TestClient) -> None:
     response = client.get("/health")
     assert response.status_code == 200, response.text
     assert response.json() == {"status": "ok", "checks": {"event_store": "ok", "views": "ok"}}
+    head = client.head("/health")
+    assert head.status_code == 200
+    assert head.content == b""

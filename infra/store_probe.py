@@ -1,0 +1,23 @@
+"""The event store asked for the end of its log, once.
+
+The library's PostgreSQL recorder tries each statement ten times, a pool wait each, so a
+question put through it takes some twenty seconds to fail when the server is down. A health
+check must answer well inside a load balancer's timeout, and asks here instead: one try,
+waiting at most one pool wait for a connection. (The SQLite recorder does not retry.)
+"""
+
+from __future__ import annotations
+
+from eventsourcing.persistence import ApplicationRecorder, Recorder
+from eventsourcing.postgres import PostgresApplicationRecorder
+
+
+def probe_event_store(recorder: Recorder) -> None:
+    """Returns when the event store answers; raises the store's error when it does not."""
+    if isinstance(recorder, PostgresApplicationRecorder):
+        with recorder.datastore.get_connection() as connection:
+            connection.execute(recorder.max_notification_id_statement, prepare=False)
+    elif isinstance(recorder, ApplicationRecorder):
+        recorder.max_notification_id()
+    else:
+        raise TypeError(f"not an application recorder: {type(recorder).__name__}")
