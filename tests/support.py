@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -135,3 +135,12 @@ def empty_every_table(url: str) -> None:
         if rows:
             tables = ", ".join(table for (table,) in rows)
             connection.execute(f"TRUNCATE {tables} RESTART IDENTITY")
+
+
+def undocumented_statuses(app: Any, method: str, path: str, statuses: Iterable[int]) -> set[int]:
+    """Those of ``statuses`` that the app's OpenAPI document does not list for the operation
+    (``path`` as in the route table); none for an operation the document leaves out."""
+    operation = app.openapi()["paths"].get(path, {}).get(method.lower())
+    if operation is None:
+        return set()
+    return {status for status in statuses if str(status) not in operation["responses"]}

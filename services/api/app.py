@@ -15,6 +15,7 @@ from infra.event_store import sqlite_path
 from infra.settings import Settings
 from services.api.deps import verified_bearer
 from services.api.direct_route import DirectRoute
+from services.api.error_docs import document_errors
 from services.api.errors import install_error_handlers
 from services.api.json_body import document_json_bodies
 from services.api.request_body import RequestBodyMiddleware
@@ -139,6 +140,7 @@ def create_app(settings: Settings, clock: Clock = system_clock) -> FastAPI:
     for module in routers:
         app.include_router(module.router)
     document_json_bodies(app)
+    document_errors(app)
     return app
 
 

@@ -25,7 +25,7 @@ from infra.settings import Settings
 from services.api.app import create_app
 from services.auth import TokenIssuer
 from tests.access_world import NO_TOKEN, OTHER_TOKEN, OWN_TOKEN, PRINCIPALS, UNIT_A, World, seed
-from tests.support import MutableClock
+from tests.support import MutableClock, undocumented_statuses
 
 SECRET = "matrix-secret-" + "m" * 32
 
@@ -128,6 +128,7 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/v1/track/{tracking_number}"): Rule(PUBLIC, "complaint:forwarded"),
     ("GET", "/v1/units"): Rule(PUBLIC),
     ("GET", "/health"): Rule(PUBLIC),
+    ("HEAD", "/health"): Rule(PUBLIC),
     ("POST", "/v1/units"): Rule(
         expect(staff=403, complainant=403, admin=201),
         body=lambda: {"unit_id": f"unit-{uuid4().hex[:10]}", "name": "Unit baru"},
@@ -235,6 +236,8 @@ def test_each_caller_gets_the_status_its_rule_says(world: World, method: str, pa
     wrong = {p: f"{actual[p]} (expected {rule.expected[p]})"
              for p in PRINCIPALS if actual[p] != rule.expected[p]}  # fmt: skip
     assert wrong == {}
+    undocumented = undocumented_statuses(world.client.app, method, path, actual.values())
+    assert not undocumented, f"{method} {path} answers {undocumented}, not in its OpenAPI entry"
 
 
 API_ROUTES = [(method, path) for method, path in ROUTES if path.startswith("/v1/")]

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from domain.values import Action, Role
 from infra.settings import Settings
 from services.api.app import create_app
+from tests.support import undocumented_statuses
 
 json_values = st.recursive(
     st.none()
@@ -75,10 +76,16 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
         }
 
 
-def assert_handled(response: Any) -> None:
+def assert_handled(response: Any, world: dict[str, Any] | None = None, operation: str = "") -> None:
+    """Not a 500; an error is the API's JSON error body; and, for a request to
+    ``operation`` ("POST /v1/complaints"), a status its OpenAPI entry lists."""
     assert response.status_code < 500, response.text
     if response.status_code >= 400:
         assert isinstance(response.json()["code"], str)
+    if world is not None:
+        method, path = operation.split(" ")
+        app = world["client"].app
+        assert not undocumented_statuses(app, method, path, [response.status_code]), operation
 
 
 @FUZZ
@@ -88,7 +95,7 @@ def assert_handled(response: Any) -> None:
 )
 def test_random_filings_never_500(world: dict[str, Any], body: dict[str, Any], who: int) -> None:
     response = world["client"].post("/v1/complaints", json=body, headers=world["headers"][who])
-    assert_handled(response)
+    assert_handled(response, world, "POST /v1/complaints")
 
 
 @FUZZ
@@ -110,7 +117,7 @@ def test_random_actions_never_500(
     response = world["client"].post(
         f"/v1/complaints/{complaint_id}/{action}", json=body, headers=headers
     )
-    assert_handled(response)
+    assert_handled(response, world, f"POST /v1/complaints/{{complaint_id}}/{action}")
 
 
 @FUZZ
@@ -141,7 +148,7 @@ def test_raw_bytes_and_odd_authorization_never_500(
         content=raw,
         headers={b"content-type": b"application/json", b"Authorization": authorization},
     )
-    assert_handled(response)
+    assert_handled(response, world, "POST /v1/complaints")
 
 
 PROMISE_FIELDS = [
@@ -160,7 +167,9 @@ def test_random_promise_requests_never_500(
     world: dict[str, Any], body: dict[str, Any], action: str, who: int
 ) -> None:
     url = "/v1/promises" + ("/00000000-0000-4000-8000-000000000000" + action if action else "")
-    assert_handled(world["client"].post(url, json=body, headers=world["headers"][who]))
+    route = "/v1/promises" + ("/{promise_id}" + action if action else "")
+    response = world["client"].post(url, json=body, headers=world["headers"][who])
+    assert_handled(response, world, f"POST {route}")
 
 
 @FUZZ
@@ -176,7 +185,7 @@ def test_random_audit_queries_never_500(
     world: dict[str, Any], params: dict[str, str], who: int
 ) -> None:
     response = world["client"].get("/v1/audit/events", params=params, headers=world["headers"][who])
-    assert_handled(response)
+    assert_handled(response, world, "GET /v1/audit/events")
 
 
 @FUZZ

@@ -15,6 +15,7 @@ from domain.values import Role
 from projections.audit_queries import AuditFilter, audit_page, decode_cursor, encode_cursor
 from projections.work_queue import InvalidCursorError
 from services.api.deps import Auditor, Projections
+from services.api.error_docs import errors
 from services.api.periods import check_period
 
 router = APIRouter(prefix="/v1/audit", tags=["audit"])
@@ -59,6 +60,7 @@ page.
     response_model=AuditPageOut,
     summary="The audit trail: who did what, when, why (auditor, admin)",
     description=DESCRIPTION,
+    responses=errors(403),
 )
 def list_audit_events(
     _auditor: Auditor,

@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field
 
 from domain.erasure import MAX_REASON_LENGTH
 from services.api.deps import Admin, Ledger
+from services.api.error_docs import errors
 from services.erasure import erase_personal_data
 
 router = APIRouter(prefix="/v1/complainants", tags=["privacy"])
@@ -48,6 +49,7 @@ class ErasureOut(BaseModel):
     "then on it reads as erased everywhere (API, notifications, exports), while every event "
     "stays as written and the ledger still verifies. Recorded as an `aduan.erasure.Recorded` "
     "event. 404 for an unknown reference, 409 when it was already erased.",
+    responses=errors(403, 404, 409),
 )
 def erase(ref: Ref, body: ErasureIn, ledger: Ledger, admin: Admin) -> dict[str, Any]:
     return erase_personal_data(ledger, ref, admin.actor(), body.reason)

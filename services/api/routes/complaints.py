@@ -19,6 +19,7 @@ from services.api.deps import (
     ShownToCaller,
     optional_principal_of,
 )
+from services.api.error_docs import errors
 from services.api.json_body import json_body_doc, parse_json_body
 from services.api.schemas import ComplaintOut, FiledComplaintOut, HistoryEventOut
 from services.commands import COMMANDS, Command
@@ -86,7 +87,12 @@ async def file_complaint(request: Request) -> Response:
     )
 
 
-@router.get("/{complaint_id}", response_model=ComplaintOut, summary="Read a complaint")
+@router.get(
+    "/{complaint_id}",
+    response_model=ComplaintOut,
+    summary="Read a complaint",
+    responses=errors(404),
+)
 def get_complaint(
     complaint_id: UUID,
     ledger: Ledger,
@@ -103,6 +109,7 @@ def get_complaint(
     "/{complaint_id}/history",
     response_model=list[HistoryEventOut],
     summary="Every event of a complaint, in order",
+    responses=errors(404),
 )
 def get_history(
     complaint_id: UUID, ledger: Ledger, principal: RequiredPrincipal, shown: ShownToCaller
@@ -154,4 +161,5 @@ for _action, _command_class in COMMANDS.items():
         methods=["POST"],
         response_model=ComplaintOut,
         summary=ACTION_SUMMARIES[_action],
+        responses=errors(403, 404, 409, 412),
     )

@@ -15,6 +15,7 @@ from projections.metrics_backlog import aging
 from projections.metrics_breakdowns import Interval, timeseries, units
 from projections.metrics_queries import Cohort, summary
 from services.api.deps import Ledger, Projections, StaffMember
+from services.api.error_docs import errors
 from services.api.periods import check_period
 from services.principals import Staff
 
@@ -105,6 +106,7 @@ def cohort_for(
     response_model=SummaryOut,
     summary="Resolution and SLA metrics for complaints filed in a period (staff)",
     description=SUMMARY_DESCRIPTION,
+    responses=errors(403),
 )
 def get_summary(
     staff: StaffMember,
@@ -152,6 +154,7 @@ class AgingOut(BaseModel):
     "responsible for; a unit with none has zeros and null rates. Units with at least "
     "`min_sample` complaints are ranked by completion rate, then resolution on time, then "
     "volume; smaller ones are listed after them by id, with `rank` null.",
+    responses=errors(403),
 )
 def get_units(
     staff: StaffMember,
@@ -174,6 +177,7 @@ def get_units(
     summary="Received and resolved per day, week or month (staff)",
     description="`received`: complaints filed in the bucket; `resolved`: complaints first "
     "resolved in the bucket. Weeks start on Monday; buckets are Asia/Jakarta dates.",
+    responses=errors(403),
 )
 def get_timeseries(
     staff: StaffMember,
@@ -194,6 +198,7 @@ def get_timeseries(
     "the whole days from the filing date to today, both in Asia/Jakarta (filed today: 0), in "
     "buckets 0-3, 4-7, 8-14, 15-30, 31-60, >60; also by category, channel and "
     "maladministration type (`unclassified` where none is set yet).",
+    responses=errors(403),
 )
 def get_aging(
     staff: StaffMember,

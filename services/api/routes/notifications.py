@@ -8,6 +8,7 @@ from uuid import UUID
 from fastapi import APIRouter
 
 from services.api.deps import DeliveryRecords, Ledger, RequiredPrincipal, ShownToCaller
+from services.api.error_docs import errors
 from services.api.notification_schemas import NotificationOut
 from services.notifications.view import complaint_notifications
 
@@ -18,6 +19,7 @@ router = APIRouter(prefix="/v1/complaints", tags=["notifications"])
     "/{complaint_id}/notifications",
     response_model=list[NotificationOut],
     summary="Every notification of a complaint and its delivery state",
+    responses=errors(404),
 )
 def list_notifications(
     complaint_id: UUID,

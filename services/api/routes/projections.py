@@ -8,6 +8,7 @@ from fastapi import APIRouter
 from pydantic import BaseModel
 
 from services.api.deps import Projections, StaffMember
+from services.api.error_docs import errors
 
 router = APIRouter(prefix="/v1/projections", tags=["projections"])
 
@@ -19,7 +20,12 @@ class ProjectionOut(BaseModel):
     lag: int
 
 
-@router.get("", response_model=list[ProjectionOut], summary="Projection positions and lag (staff)")
+@router.get(
+    "",
+    response_model=list[ProjectionOut],
+    summary="Projection positions and lag (staff)",
+    responses=errors(403),
+)
 def list_projections(projections: Projections, _staff: StaffMember) -> list[dict[str, Any]]:
     statuses = [runner.status() for runner in projections.runners.values()]
     return [

@@ -13,6 +13,7 @@ from pydantic import BaseModel
 from domain.promise import PromiseStatus
 from projections.promises import kept_on_time, list_promises
 from services.api.deps import Ledger, OptionalPrincipal, Projections, StaffMember
+from services.api.error_docs import errors
 from services.principals import Staff
 from services.promises import Fulfil, Progress, PromiseDesk, PromiseDraft, Sign, Verify
 
@@ -83,38 +84,59 @@ def get_kept(projections: Projections) -> list[dict[str, Any]]:
     status_code=status.HTTP_201_CREATED,
     response_model=PromiseDetailOut,
     summary="Draft a promise (coordinator, the unit's supervisor)",
+    responses=errors(403),
 )
 def draft_promise(draft: PromiseDraft, ledger: Ledger, staff: StaffMember) -> dict[str, Any]:
     return PromiseDesk(ledger).draft(staff, draft)
 
 
-@router.post("/{promise_id}/sign", response_model=PromiseDetailOut,
-             summary="Sign as the unit head (the unit's supervisor)")  # fmt: skip
+@router.post(
+    "/{promise_id}/sign",
+    response_model=PromiseDetailOut,
+    summary="Sign as the unit head (the unit's supervisor)",
+    responses=errors(403, 404, 409),
+)
 def sign(promise_id: UUID, body: Sign, ledger: Ledger, staff: StaffMember) -> dict[str, Any]:
     return PromiseDesk(ledger).act(promise_id, staff, "sign", body)
 
 
-@router.post("/{promise_id}/publish", response_model=PromiseDetailOut,
-             summary="Publish a signed promise")  # fmt: skip
+@router.post(
+    "/{promise_id}/publish",
+    response_model=PromiseDetailOut,
+    summary="Publish a signed promise",
+    responses=errors(403, 404, 409),
+)
 def publish(promise_id: UUID, ledger: Ledger, staff: StaffMember) -> dict[str, Any]:
     return PromiseDesk(ledger).act(promise_id, staff, "publish", None)
 
 
-@router.post("/{promise_id}/progress", response_model=PromiseDetailOut,
-             summary="Note progress on a published promise")  # fmt: skip
+@router.post(
+    "/{promise_id}/progress",
+    response_model=PromiseDetailOut,
+    summary="Note progress on a published promise",
+    responses=errors(403, 404, 409),
+)
 def progress(
     promise_id: UUID, body: Progress, ledger: Ledger, staff: StaffMember
 ) -> dict[str, Any]:
     return PromiseDesk(ledger).act(promise_id, staff, "progress", body)
 
 
-@router.post("/{promise_id}/fulfil", response_model=PromiseDetailOut,
-             summary="Declare a published promise fulfilled, with evidence")  # fmt: skip
+@router.post(
+    "/{promise_id}/fulfil",
+    response_model=PromiseDetailOut,
+    summary="Declare a published promise fulfilled, with evidence",
+    responses=errors(403, 404, 409),
+)
 def fulfil(promise_id: UUID, body: Fulfil, ledger: Ledger, staff: StaffMember) -> dict[str, Any]:
     return PromiseDesk(ledger).act(promise_id, staff, "fulfil", body)
 
 
-@router.post("/{promise_id}/verify", response_model=PromiseDetailOut,
-             summary="Verify whether a fulfilled or missed promise was kept (auditor)")  # fmt: skip
+@router.post(
+    "/{promise_id}/verify",
+    response_model=PromiseDetailOut,
+    summary="Verify whether a fulfilled or missed promise was kept (auditor)",
+    responses=errors(403, 404, 409),
+)
 def verify(promise_id: UUID, body: Verify, ledger: Ledger, staff: StaffMember) -> dict[str, Any]:
     return PromiseDesk(ledger).act(promise_id, staff, "verify", body)

@@ -13,6 +13,7 @@ from domain.errors import RuleViolationError
 from domain.values import Channel, Kind, Role, Status
 from projections.work_queue import InvalidCursorError, QueueQuery, Scope, SortOrder, search
 from services.api.deps import Ledger, Projections, StaffMember
+from services.api.error_docs import errors
 from services.api.periods import check_period
 from services.principals import Staff
 
@@ -63,6 +64,7 @@ def scope_of(staff: Staff) -> Scope:
     "`q` searches title and description. `from`/`to` bound the filing date in Asia/Jakarta, "
     "`[from, to)`; with both, `to` must be after `from`. Pass `next_cursor` back as `cursor` "
     "for the next page.",
+    responses=errors(403),
 )
 def list_complaints(
     staff: StaffMember,

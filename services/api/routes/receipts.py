@@ -10,6 +10,7 @@ from fastapi import APIRouter
 
 from services.access import ensure_in_scope
 from services.api.deps import Ledger, LedgerProofsDep, RequiredPrincipal
+from services.api.error_docs import errors
 from services.api.ledger_schemas import ReceiptOut
 
 router = APIRouter(prefix="/v1/complaints", tags=["ledger"])
@@ -19,6 +20,7 @@ router = APIRouter(prefix="/v1/complaints", tags=["ledger"])
     "/{complaint_id}/receipt",
     response_model=ReceiptOut,
     summary="The complaint's events in the verifiable log, with inclusion proofs",
+    responses=errors(404),
 )
 def receipt(
     complaint_id: UUID, ledger: Ledger, proofs: LedgerProofsDep, principal: RequiredPrincipal

@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictInt
 from domain.survey import RespondentProfile
 from projections.skm import skm_report
 from services.api.deps import AppSettings, Ledger, Projections
+from services.api.error_docs import errors
 from services.api.periods import check_period
 from services.composition import skm_element_set
 
@@ -70,6 +71,7 @@ class SkmOut(BaseModel):
     status_code=status.HTTP_201_CREATED,
     response_model=RecordedOut,
     summary="Record one survey response (public)",
+    responses=errors(404),
 )
 def record_response(
     unit_id: UnitId, response: SurveyResponseIn, ledger: Ledger, settings: AppSettings
@@ -92,6 +94,7 @@ def record_response(
     "decimals and the converted index rounded down to 2, so the figure shown always lies in "
     "its grade's band (76.608... shows as 76.60, grade C). With `service_users`, the "
     "Krejcie-Morgan sample needed for that many users and whether the responses reach it.",
+    responses=errors(404),
 )
 def get_skm(
     unit_id: UnitId,

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path
 
 from services.api.deps import Ledger, OptionalPrincipal
+from services.api.error_docs import errors
 from services.api.schemas import TrackOut
 
 router = APIRouter(prefix="/v1/track", tags=["tracking"])
@@ -16,6 +17,7 @@ router = APIRouter(prefix="/v1/track", tags=["tracking"])
     "/{tracking_number}",
     response_model=TrackOut,
     summary="Track a complaint (public; confidential ones need X-Access-Token)",
+    responses=errors(404),
 )
 def track(
     tracking_number: Annotated[str, Path(min_length=4, max_length=20)],

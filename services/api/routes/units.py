@@ -8,6 +8,7 @@ from fastapi import APIRouter, Path, status
 
 from domain.sla import SlaPolicy
 from services.api.deps import Admin, Ledger
+from services.api.error_docs import errors
 from services.api.schemas import UnitIn, UnitOut
 
 router = APIRouter(prefix="/v1/units", tags=["units"])
@@ -25,6 +26,7 @@ def list_units(ledger: Ledger) -> list[dict[str, Any]]:
     status_code=status.HTTP_201_CREATED,
     response_model=UnitOut,
     summary="Register a service unit (admin)",
+    responses=errors(403, 409),
 )
 def register_unit(unit: UnitIn, ledger: Ledger, admin: Admin) -> dict[str, Any]:
     return ledger.register_unit(
@@ -36,6 +38,11 @@ def register_unit(unit: UnitIn, ledger: Ledger, admin: Admin) -> dict[str, Any]:
     )
 
 
-@router.get("/{unit_id}", response_model=UnitOut, summary="Read a service unit (public)")
+@router.get(
+    "/{unit_id}",
+    response_model=UnitOut,
+    summary="Read a service unit (public)",
+    responses=errors(404),
+)
 def get_unit(unit_id: UnitId, ledger: Ledger) -> dict[str, Any]:
     return ledger.get_unit(unit_id)

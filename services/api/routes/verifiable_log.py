@@ -9,6 +9,7 @@ from fastapi import APIRouter, Path, Query
 from fastapi.responses import PlainTextResponse
 
 from services.api.deps import LedgerProofsDep
+from services.api.error_docs import errors
 from services.api.ledger_schemas import ConsistencyProofOut, InclusionProofOut, LeafOut
 
 router = APIRouter(prefix="/v1/ledger", tags=["ledger"])
@@ -20,6 +21,7 @@ TreeSize = Annotated[int, Query(ge=1, le=2**62, description="A tree size (a numb
     response_model=str,
     response_class=PlainTextResponse,
     summary="The latest signed checkpoint (C2SP tlog-checkpoint), or that of tree_size",
+    responses=errors(404),
 )
 def checkpoint(proofs: LedgerProofsDep, tree_size: TreeSize | None = None) -> str:
     return proofs.checkpoint(tree_size).note
@@ -35,7 +37,12 @@ def public_key(proofs: LedgerProofsDep) -> str:
     return proofs.verifier.text + "\n"
 
 
-@router.get("/leaves/{index}", response_model=LeafOut, summary="A leaf: its input and hash")
+@router.get(
+    "/leaves/{index}",
+    response_model=LeafOut,
+    summary="A leaf: its input and hash",
+    responses=errors(404),
+)
 def leaf(proofs: LedgerProofsDep, index: Annotated[int, Path(ge=0, le=2**62)]) -> dict[str, Any]:
     return proofs.leaf(index)
 
@@ -44,6 +51,7 @@ def leaf(proofs: LedgerProofsDep, index: Annotated[int, Path(ge=0, le=2**62)]) -
     "/proof/inclusion",
     response_model=InclusionProofOut,
     summary="Inclusion proof of a leaf in the tree of tree_size (default: the latest checkpoint's)",
+    responses=errors(404),
 )
 def inclusion_proof(
     proofs: LedgerProofsDep,
@@ -57,6 +65,7 @@ def inclusion_proof(
     "/proof/consistency",
     response_model=ConsistencyProofOut,
     summary="Consistency proof: the tree of second leaves extends the tree of first",
+    responses=errors(404),
 )
 def consistency_proof(proofs: LedgerProofsDep, first: TreeSize, second: TreeSize) -> dict[str, Any]:
     return proofs.consistency(first, second)

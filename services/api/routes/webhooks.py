@@ -7,6 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Response, status
 
 from services.api.deps import Admin, WebhookRegistry
+from services.api.error_docs import errors
 from services.api.notification_schemas import WebhookIn, WebhookOut
 
 router = APIRouter(prefix="/v1/webhooks", tags=["webhooks"])
@@ -19,6 +20,7 @@ WebhookId = Annotated[str, Path(min_length=1, max_length=40)]
     status_code=status.HTTP_201_CREATED,
     response_model=WebhookOut,
     summary="Register a webhook (admin); the secret is never shown again",
+    responses=errors(403),
 )
 def register_webhook(webhook: WebhookIn, webhooks: WebhookRegistry, admin: Admin) -> dict[str, Any]:
     return webhooks.register(
@@ -26,7 +28,12 @@ def register_webhook(webhook: WebhookIn, webhooks: WebhookRegistry, admin: Admin
     )
 
 
-@router.get("", response_model=list[WebhookOut], summary="List webhooks, without secrets (admin)")
+@router.get(
+    "",
+    response_model=list[WebhookOut],
+    summary="List webhooks, without secrets (admin)",
+    responses=errors(403),
+)
 def list_webhooks(webhooks: WebhookRegistry, _admin: Admin) -> list[dict[str, Any]]:
     return webhooks.listing()
 
@@ -36,6 +43,7 @@ def list_webhooks(webhooks: WebhookRegistry, _admin: Admin) -> list[dict[str, An
     status_code=status.HTTP_204_NO_CONTENT,
     response_class=Response,
     summary="Delete a webhook (admin)",
+    responses=errors(403, 404),
 )
 def delete_webhook(webhook_id: WebhookId, webhooks: WebhookRegistry, _admin: Admin) -> None:
     webhooks.delete(webhook_id)
