@@ -13,8 +13,8 @@ POSTGRES_FACTORY_TOPIC = "infra.postgres_recorder:EventStorePostgresFactory"
 POSTGRES_URL_EXAMPLE = "postgresql://user:password@127.0.0.1:5432/aduan"
 # How long a statement waits for a pooled connection, in every pool of PostgreSQL's (events,
 # views, personal keys). When PostgreSQL is down a pool has none to give, and a request is
-# then answered 503 after a few such waits (the event store's library tries ten times), not
-# after the pools' default 30 s a try.
+# then answered 503 after a few such waits (the event store tries a statement three times:
+# infra.postgres_recorder), not after the pools' default 30 s a try.
 POSTGRES_POOL_WAIT_SECONDS = 2
 SQLITE_URL_EXAMPLE = "sqlite:///var/aduan.db"
 

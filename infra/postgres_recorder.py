@@ -6,28 +6,35 @@ parts (``select_part``), in a statement of their own, instead of all of the log.
 
 Its factory connects once when it is made, so that a server that is not there, or that
 refuses the user, is reported at once and with the reason.
+
+The library tries each statement ten times when the connection fails, each try waiting up
+to a pool wait for a connection: a request met by an outage would be answered after some
+twenty seconds. These recorders try ``STATEMENT_TRIES`` times, enough to step over a
+dropped connection the pool replaces, and an outage is answered in a few seconds.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import psycopg
-from eventsourcing.persistence import Notification
+from eventsourcing.persistence import InterfaceError, Notification, OperationalError
 from eventsourcing.postgres import (
     PostgresAggregateRecorder,
     PostgresApplicationRecorder,
     PostgresDatastore,
     PostgresFactory,
 )
-from eventsourcing.utils import Environment, EnvType
+from eventsourcing.utils import Environment, EnvType, retry
 from psycopg.rows import tuple_row
 from psycopg.sql import SQL, Identifier
 
 from infra.schema_lock import SCHEMA_LOCK
 
 CONNECT_TIMEOUT_SECONDS = 5
+STATEMENT_TRIES = 3
+RETRY_WAIT_SECONDS = 0.2  # the library's
 
 
 class PostgresUnreachableError(Exception):
@@ -52,11 +59,29 @@ class SchemaSetUpOneAtATime:
                 connection.execute("SELECT pg_advisory_unlock(%s)", [SCHEMA_LOCK], prepare=False)
 
 
+def _tried_fewer_times(method: Callable[..., Any]) -> Callable[..., Any]:
+    """The library's ``method`` without its own retries (``functools.wraps`` keeps the
+    undecorated function), retried ``STATEMENT_TRIES`` times on the same errors."""
+    undecorated = method.__wrapped__  # type: ignore[attr-defined]
+    retried: Callable[..., Any] = retry(
+        (InterfaceError, OperationalError), max_attempts=STATEMENT_TRIES, wait=RETRY_WAIT_SECONDS
+    )(undecorated)
+    return retried
+
+
 class SnapshotPostgresRecorder(SchemaSetUpOneAtATime, PostgresAggregateRecorder):
     """The snapshots' recorder."""
 
+    insert_events = _tried_fewer_times(PostgresAggregateRecorder.insert_events)
+    select_events = _tried_fewer_times(PostgresAggregateRecorder.select_events)
+
 
 class PartReadingPostgresRecorder(SchemaSetUpOneAtATime, PostgresApplicationRecorder):
+    insert_events = _tried_fewer_times(PostgresApplicationRecorder.insert_events)
+    select_events = _tried_fewer_times(PostgresApplicationRecorder.select_events)
+    select_notifications = _tried_fewer_times(PostgresApplicationRecorder.select_notifications)
+    max_notification_id = _tried_fewer_times(PostgresApplicationRecorder.max_notification_id)
+
     def select_part(
         self, start: int, stop: int, topics: Sequence[str], numbers: Sequence[int], parts: int
     ) -> list[Notification]:

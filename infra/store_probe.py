@@ -1,9 +1,10 @@
 """The event store asked for the end of its log, once.
 
-The library's PostgreSQL recorder tries each statement ten times, a pool wait each, so a
-question put through it takes some twenty seconds to fail when the server is down. A health
-check must answer well inside a load balancer's timeout, and asks here instead: one try,
-waiting at most one pool wait for a connection. (The SQLite recorder does not retry.)
+The event store's PostgreSQL recorder tries a statement three times (see
+infra.postgres_recorder), each try waiting up to a pool wait for a connection, so a question
+put through it takes some seconds to fail when the server is down. A health check must
+answer well inside a load balancer's timeout, and asks here instead: one try, waiting at
+most one pool wait. (The SQLite recorder does not retry.)
 """
 
 from __future__ import annotations
