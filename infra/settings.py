@@ -6,10 +6,10 @@ from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field, ValidationInfo, field_validator
-from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from pydantic import BaseModel, Field, ValidationError, ValidationInfo, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict, SettingsError
 
 from domain.errors import RuleViolationError
 from domain.skm import ELEMENT_SETS
@@ -23,8 +23,14 @@ class UnitContacts(BaseModel):
     supervisors: list[Annotated[str, Field(pattern=r"^[^@\s]+@[^@\s]+$")]] = []
 
 
+ENV_PREFIX = "ADUAN_"
+SECRET_KEY_MIN_LENGTH = 32  # an HS256 key no shorter than the hash (RFC 7518, 3.2)
+# Settings whose values are not shown: those named ..._key, ..._password, ..._token.
+_SECRET_WORDS = {"key", "password", "token"}
+
+
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="ADUAN_", extra="ignore")
+    model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, extra="ignore")
 
     database_url: str = Field(
         default="sqlite:///var/aduan.db",
@@ -33,7 +39,9 @@ class Settings(BaseSettings):
     )
     secret_key: str | None = Field(
         default=None,
-        description="Signs staff tokens. Unset: a key is made once and kept in the key file.",
+        min_length=SECRET_KEY_MIN_LENGTH,
+        description="Signs staff tokens (HS256: at least 32 characters, RFC 7518). Unset: a "
+        "key is made once and kept in the key file.",
     )
     secret_key_file: Path | None = Field(
         default=None,
@@ -219,3 +227,35 @@ class Settings(BaseSettings):
         if isinstance(value, str):
             return [part.strip() for part in value.split(",") if part.strip()]
         return value
+
+
+def settings_problems(error: ValidationError | SettingsError) -> str:
+    """What the environment got wrong, each setting named by its variable and given with
+    the value it holds: ``ADUAN_PORT='0': Input should be greater than or equal to 1``."""
+    if isinstance(error, SettingsError):
+        # 'error parsing value for field "skm_weights" from source "EnvSettingsSource"'
+        field = str(error).partition('field "')[2].partition('"')[0]
+        return f"{_variable(field)} is not valid JSON" if field else str(error)
+    return "; ".join(_problem(problem) for problem in error.errors())
+
+
+def _problem(problem: Any) -> str:
+    location = problem["loc"]
+    message = str(problem["msg"]).removeprefix("Value error, ")
+    if not location:
+        return message
+    field = str(location[0])
+    where = _variable(field)
+    if len(location) > 1:
+        where += " (" + ", ".join(_place(part) for part in location[1:]) + ")"
+    if field.rsplit("_", 1)[-1] in _SECRET_WORDS:
+        return f"{where}: {message}"  # the value is not shown
+    return f"{where}={problem['input']!r}: {message}"
+
+
+def _place(part: object) -> str:
+    return f"item {part + 1}" if isinstance(part, int) else str(part)
+
+
+def _variable(field: str) -> str:
+    return ENV_PREFIX + field.upper()

@@ -22,7 +22,8 @@ from domain.values import STAFF_ROLES, Actor, Role
 from infra.event_store import DatabaseUrlError, sqlite_path
 from infra.kafka_topics import KafkaUnavailableError, admin_client, ensure_topics, topic_specs
 from infra.postgres_recorder import PostgresUnreachableError
-from infra.settings import Settings
+from infra.secret_key import SecretKeyError
+from infra.settings import Settings, settings_problems
 from infra.store_outages import STORE_ERRORS, is_store_outage
 from infra.transparency.signing_key import SigningKeyError
 from projections.store import ViewRebuildingError
@@ -64,6 +65,7 @@ def serve(settings: Settings, _args: argparse.Namespace) -> int:
     print(f"Aduan Ledger on {base}  (API docs: {base}/docs, store: {settings.database_url})")
     print("Staff token:  .venv/bin/aduan token --role coordinator")
     print("              .venv/bin/aduan token --role officer --unit UNIT_ID")
+    build_token_issuer(settings)  # a key that cannot sign is reported here, not mid start-up
     ledger = build_ledger(settings)
     if not ledger.list_units():
         print('No service units yet: .venv/bin/aduan units add disdukcapil "Disdukcapil"')
@@ -334,14 +336,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         settings = Settings()
-        return int(args.run(settings, args))
     except (ValidationError, SettingsError) as error:  # a value refused, or JSON unreadable
-        print(f"aduan: bad setting: {error}", file=sys.stderr)
+        print(
+            f"aduan: bad setting: {settings_problems(error)}. Correct it, or unset it to take "
+            "the default (README, Settings).",
+            file=sys.stderr,
+        )
+        return 2
+    try:
+        return int(args.run(settings, args))
     except (
         DomainError,
         DatabaseUrlError,
         PostgresUnreachableError,
         SigningKeyError,
+        SecretKeyError,
         ViewRebuildingError,
     ) as error:
         print(f"aduan: {error}", file=sys.stderr)

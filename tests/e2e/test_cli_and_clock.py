@@ -85,33 +85,69 @@ def test_unreadable_skm_weights_stop_start_up_naming_the_setting(
 ) -> None:
     monkeypatch.setenv("ADUAN_SKM_WEIGHTS", '{"*": [0.5, 0.5')
     assert main(["units", "list"]) == 2
-    assert 'bad setting: error parsing value for field "skm_weights"' in capsys.readouterr().err
+    assert "bad setting: ADUAN_SKM_WEIGHTS is not valid JSON" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize(
-    ("variable", "value", "field"),
+    ("variable", "value"),
     [
-        ("ADUAN_PORT", "99999", "port"),
-        ("ADUAN_PORT", "0", "port"),
-        ("ADUAN_TOKEN_TTL_MINUTES", "-5", "token_ttl_minutes"),
-        ("ADUAN_TOKEN_TTL_MINUTES", "99999999999", "token_ttl_minutes"),
-        ("ADUAN_TICK_SECONDS", "0", "tick_seconds"),
-        ("ADUAN_MAX_BODY_BYTES", "10", "max_body_bytes"),
+        ("ADUAN_PORT", "99999"),
+        ("ADUAN_PORT", "0"),
+        ("ADUAN_TOKEN_TTL_MINUTES", "-5"),
+        ("ADUAN_TOKEN_TTL_MINUTES", "99999999999"),
+        ("ADUAN_TICK_SECONDS", "0"),
+        ("ADUAN_MAX_BODY_BYTES", "10"),
     ],
 )
-def test_a_setting_out_of_range_stops_start_up_naming_it(
+def test_a_setting_out_of_range_stops_start_up_naming_its_variable_and_value(
     cli_env: Settings,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
     variable: str,
     value: str,
-    field: str,
 ) -> None:
     monkeypatch.setenv(variable, value)
     assert main(["token", "--role", "admin"]) == 2
     captured = capsys.readouterr()
     assert captured.out == ""
-    assert "bad setting" in captured.err and field in captured.err
+    assert captured.err.startswith(f"aduan: bad setting: {variable}={value!r}: ")
+    assert "unset it to take the default" in captured.err
+
+
+def test_a_bad_item_of_a_list_setting_is_named_by_its_place(
+    cli_env: Settings, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("ADUAN_EXTRA_HOLIDAYS", "2026-12-24,2026-13-01")
+    assert main(["units", "list"]) == 2
+    assert "ADUAN_EXTRA_HOLIDAYS (item 2)='2026-13-01': " in capsys.readouterr().err
+
+
+def test_a_token_key_too_short_to_sign_is_refused_without_showing_it(
+    cli_env: Settings, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("ADUAN_SECRET_KEY", "hunter2")
+    assert main(["token", "--role", "admin"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert "ADUAN_SECRET_KEY: String should have at least 32 characters" in captured.err
+    assert "hunter2" not in captured.err
+
+
+def test_a_key_file_too_short_to_sign_is_refused_saying_what_to_do(
+    cli_env: Settings,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+) -> None:
+    key_file = tmp_path / "secret.key"
+    key_file.write_text("hunter2\n")
+    monkeypatch.delenv("ADUAN_SECRET_KEY")
+    monkeypatch.setenv("ADUAN_SECRET_KEY_FILE", str(key_file))
+    assert main(["token", "--role", "admin"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert f"the token key in {key_file} has 7 characters; it needs at least 32" in captured.err
+    assert "Delete the file to have a new key made" in captured.err
 
 
 def test_tick_records_missed_deadlines_and_withdraws_lapsed_info_requests(
