@@ -31,7 +31,7 @@ class Health:
 def check_health(ledger: ComplaintLedger, views: ViewStore) -> Health:
     """Ask the event store for the end of its log, and the view store the smallest
     question, both at once and each once: a store that is down is named after one pool
-    wait (infra.event_store.POSTGRES_POOL_WAIT_SECONDS), not after the library's retries."""
+    wait (infra.event_store.POSTGRES_POOL_WAIT_SECONDS), without the event store's retries."""
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="health") as beside:
         event_store = beside.submit(_answer, lambda: probe_event_store(ledger.recorder))
         views_outcome = _answer(lambda: views.query("SELECT 1"))
