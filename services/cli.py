@@ -13,6 +13,7 @@ from datetime import UTC, date, datetime
 
 from eventsourcing.persistence import OperationalError
 from pydantic import ValidationError
+from pydantic_core import ErrorDetails
 from pydantic_settings import SettingsError
 
 from domain.calendar import WorkingCalendar
@@ -123,9 +124,14 @@ def units_add(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _problems(error: ValidationError) -> str:
-    return "; ".join(
-        f"{'.'.join(map(str, problem['loc']))}: {problem['msg']}" for problem in error.errors()
-    )
+    """Each problem with its field, and the field's description where it says what to write."""
+    return "; ".join(_problem(problem) for problem in error.errors())
+
+
+def _problem(problem: ErrorDetails) -> str:
+    field = ".".join(map(str, problem["loc"]))
+    description = UnitIn.model_fields[field].description if field in UnitIn.model_fields else None
+    return f"{field}: {problem['msg']}" + (f" ({description})" if description else "")
 
 
 def units_list(settings: Settings, _args: argparse.Namespace) -> int:

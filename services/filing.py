@@ -8,15 +8,15 @@ from typing import Annotated, Self
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictFloat, model_validator
 
 from domain.values import Channel, Complainant, Kind, Location
-from services.text import Category, Text
+from services.text import Category, Readable
 
-Name = Annotated[Text, Field(min_length=1, max_length=200)]
+Name = Annotated[str, Field(min_length=1, max_length=200), Readable]
 
 
 class LocationIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    address: Annotated[Text, Field(min_length=1, max_length=500)] | None = None
+    address: Annotated[str, Field(min_length=1, max_length=500), Readable] | None = None
     latitude: Annotated[StrictFloat, Field(ge=-90, le=90)] | None = None
     longitude: Annotated[StrictFloat, Field(ge=-180, le=180)] | None = None
 
@@ -40,10 +40,11 @@ class ComplainantIn(BaseModel):
         default=None, description="Nomor Induk Kependudukan: 16 digits."
     )
     phone: Annotated[str, Field(pattern=r"^\+?[0-9 ()-]{6,20}$")] | None = None
-    email: Annotated[Text, Field(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", max_length=254)] | None = (
-        None
-    )
-    address: Annotated[Text, Field(min_length=1, max_length=500)] | None = None
+    email: (
+        Annotated[str, Field(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", max_length=254), Readable]
+        | None
+    ) = None
+    address: Annotated[str, Field(min_length=1, max_length=500), Readable] | None = None
 
     def to_domain(self) -> Complainant:
         return Complainant(self.name, self.nik, self.phone, self.email, self.address)
@@ -53,8 +54,8 @@ class Filing(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     unit_id: Annotated[str, Field(min_length=1, max_length=63)]
-    title: Annotated[Text, Field(min_length=3, max_length=200)]
-    description: Annotated[Text, Field(min_length=10, max_length=20000)]
+    title: Annotated[str, Field(min_length=3, max_length=200), Readable]
+    description: Annotated[str, Field(min_length=10, max_length=20000), Readable]
     channel: Channel = Channel.WEB
     kind: Kind = Kind.PENGADUAN
     category: Category | None = None

@@ -17,7 +17,7 @@ from projections.promises import overdue_promise_ids
 from projections.store import ViewStore
 from services.ledger import ComplaintLedger
 from services.principals import Staff
-from services.text import ShortText, Text
+from services.text import Readable, ShortText
 
 # Which staff act on a unit's promise: its supervisor is the unit head, the auditor the
 # improvement team that verifies; officers only report progress.
@@ -35,7 +35,7 @@ class PromiseDraft(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     unit_id: Annotated[str, Field(min_length=1, max_length=63)]
-    title: Annotated[Text, Field(min_length=3, max_length=200)]
+    title: Annotated[str, Field(min_length=3, max_length=200), Readable]
     commitment: ShortText
     due_date: date
     answers_categories: list[Annotated[str, Field(max_length=100)]] = Field(
@@ -48,7 +48,7 @@ class PromiseDraft(BaseModel):
 
 class Sign(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    signed_by: Annotated[Text, Field(min_length=2, max_length=200)]
+    signed_by: Annotated[str, Field(min_length=2, max_length=200), Readable]
 
 
 class Progress(BaseModel):

@@ -1,7 +1,10 @@
 """Free text a client sends: never blank, and no control characters but tabs and line breaks.
 
-A field gives its own length limits (``Annotated[Text, Field(min_length=..., max_length=...)]``);
-the limits several share are named below.
+A field gives its own limits, then ``Readable``:
+``Annotated[str, Field(min_length=..., max_length=...), Readable]``. In that order the limits
+are checked as a string's (a 422 says "String should have at most 200 characters"); put
+after the validator they would be checked as a sequence's ("... 200 items after
+validation"). The limits several fields share are named below.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ def _readable(value: str) -> str:
     return value
 
 
-Text = Annotated[str, AfterValidator(_readable)]
-ShortText = Annotated[Text, Field(min_length=1, max_length=2000)]
-LongText = Annotated[Text, Field(min_length=1, max_length=20000)]
-Category = Annotated[Text, Field(min_length=1, max_length=100)]
+Readable = AfterValidator(_readable)
+ShortText = Annotated[str, Field(min_length=1, max_length=2000), Readable]
+LongText = Annotated[str, Field(min_length=1, max_length=20000), Readable]
+Category = Annotated[str, Field(min_length=1, max_length=100), Readable]

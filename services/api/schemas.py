@@ -17,7 +17,7 @@ from domain.values import (
     Role,
     Status,
 )
-from services.text import Text
+from services.text import Readable
 
 
 class ActorOut(BaseModel):
@@ -116,8 +116,15 @@ class SlaPolicyIn(BaseModel):
 class UnitIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    unit_id: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{1,62}$")]
-    name: Annotated[Text, Field(min_length=2, max_length=200)]
+    unit_id: Annotated[
+        str,
+        Field(
+            pattern=r"^[a-z0-9][a-z0-9-]{1,62}$",
+            description="2 to 63 lowercase letters, digits and hyphens, not starting with a "
+            "hyphen, like dpmptsp-loket",
+        ),
+    ]
+    name: Annotated[str, Field(min_length=2, max_length=200), Readable]
     parent_id: Annotated[str, Field(min_length=1, max_length=63)] | None = None
     sla: SlaPolicyIn = Field(default_factory=SlaPolicyIn)
 

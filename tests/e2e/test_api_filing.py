@@ -134,6 +134,30 @@ def test_blank_text_control_characters_and_non_ascii_digits_are_422(
     assert [error["field"] for error in response.json()["errors"]] == [field]
 
 
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        ({"title": "ab"}, "body.title", "String should have at least 3 characters"),
+        ({"description": "x" * 20001}, "body.description", "at most 20000 characters"),
+        ({"category": "c" * 101}, "body.category", "at most 100 characters"),
+        ({"complainant": {"name": "n" * 201}}, "body.complainant.name", "at most 200 characters"),
+    ],
+)
+def test_text_of_the_wrong_length_is_422_counting_characters(
+    client: TestClient,
+    units: list[str],
+    filing: Callable[..., dict[str, Any]],
+    changes: dict[str, Any],
+    field: str,
+    message: str,
+) -> None:
+    response = client.post("/v1/complaints", json=filing(**changes))
+    assert response.status_code == 422
+    [error] = response.json()["errors"]
+    assert error["field"] == field
+    assert message in error["message"]
+
+
 def test_text_keeps_its_line_breaks_and_tabs(
     client: TestClient, units: list[str], filing: Callable[..., dict[str, Any]]
 ) -> None:

@@ -64,6 +64,18 @@ def test_units_add_and_list(cli_env: Settings, capsys: pytest.CaptureFixture[str
     ]
 
 
+def test_units_add_with_a_bad_id_and_name_says_what_to_write(
+    cli_env: Settings, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["units", "add", "Dinas PU", "x"]) == 2
+    error = capsys.readouterr().err
+    assert "unit_id: String should match pattern" in error
+    assert "lowercase letters, digits and hyphens" in error
+    assert "name: String should have at least 2 characters" in error
+    assert main(["units", "list"]) == 0
+    assert capsys.readouterr().out == ""
+
+
 def test_bad_database_url_says_what_to_write(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
