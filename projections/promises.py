@@ -1,4 +1,5 @@
-"""Improvement promises per unit, and the share each unit kept on time."""
+"""Improvement promises per unit, each with its timeline, and the share each unit kept on
+time."""
 
 from __future__ import annotations
 
@@ -24,39 +25,70 @@ COLUMNS = (
     "id", "unit_id", "title", "status", "due_date", "answers", "progress_notes",
     "fulfilled_on_time", "verified_kept",
 )  # fmt: skip
+DETAIL_COLUMNS = ("commitment", "signed_by")
+# What a timeline entry's text is, by event: the unit head who signed, a progress note, the
+# evidence of fulfilment, the improvement team's verification note.
+TEXT_BY_EVENT = {
+    "Signed": "signed_by",
+    "ProgressNoted": "note",
+    "Fulfilled": "evidence",
+    "Verified": "note",
+}
+ENTRY_NAMES = {
+    "Drafted": "drafted",
+    "Signed": "signed",
+    "Published": "published",
+    "ProgressNoted": "progress_noted",
+    "Fulfilled": "fulfilled",
+    "Missed": "missed",
+    "Verified": "verified",
+}
 
 
 class PromisesProjection:
     name = "promises"
-    version = 1
+    version = 2
     per_aggregate = False
     read_fields: tuple[str, ...] | None = None
-    tables: tuple[str, ...] = ("promises_view",)
+    tables: tuple[str, ...] = ("promises_view", "promise_timeline_view")
     topics: tuple[str, ...] = tuple(get_topic(getattr(ImprovementPromise, e)) for e in _EVENTS)
     ddl: tuple[str, ...] = (
         "CREATE TABLE IF NOT EXISTS promises_view ("
         " id TEXT PRIMARY KEY, unit_id TEXT NOT NULL, title TEXT NOT NULL,"
         " status TEXT NOT NULL, due_date TEXT NOT NULL, answers TEXT NOT NULL,"
-        " progress_notes INTEGER NOT NULL, fulfilled_on_time INTEGER, verified_kept INTEGER)",
+        " progress_notes INTEGER NOT NULL, fulfilled_on_time INTEGER, verified_kept INTEGER,"
+        " commitment TEXT NOT NULL, signed_by TEXT)",
+        "CREATE TABLE IF NOT EXISTS promise_timeline_view ("
+        " promise_id TEXT NOT NULL, version INTEGER NOT NULL, event TEXT NOT NULL,"
+        " at TEXT NOT NULL, text TEXT, kept INTEGER, PRIMARY KEY (promise_id, version))",
         "CREATE INDEX IF NOT EXISTS promises_view_unit ON promises_view (unit_id, status)",
     )
 
     def process(self, event: Any, tx: ViewTransaction) -> None:
         kind = type(event).__name__
         promise_id = str(event.originator_id)
+        text = getattr(event, TEXT_BY_EVENT[kind]) if kind in TEXT_BY_EVENT else None
+        tx.execute(
+            "INSERT INTO promise_timeline_view (promise_id, version, event, at, text, kept)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            (promise_id, event.originator_version, ENTRY_NAMES[kind], event.at.isoformat(),
+             text, int(event.kept) if kind == "Verified" else None),
+        )  # fmt: skip
         if kind == "Drafted":
             answers = {
                 "categories": event.answers_categories,
                 "skm_elements": event.answers_skm_elements,
             }
             tx.execute(
-                f"INSERT INTO promises_view ({', '.join(COLUMNS)}) VALUES (?, ?, ?, ?, ?, ?, 0,"
-                " NULL, NULL)",
+                f"INSERT INTO promises_view ({', '.join(COLUMNS + DETAIL_COLUMNS)})"
+                " VALUES (?, ?, ?, ?, ?, ?, 0, NULL, NULL, ?, NULL)",
                 (promise_id, event.unit_id, event.title, str(PromiseStatus.DRAFT),
-                 event.due_date.isoformat(), orjson.dumps(answers).decode()),
+                 event.due_date.isoformat(), orjson.dumps(answers).decode(), event.commitment),
             )  # fmt: skip
             return
         changes: dict[str, Any] = {}
+        if kind == "Signed":
+            changes["signed_by"] = event.signed_by
         if kind in STATUS_BY_EVENT:
             changes["status"] = str(STATUS_BY_EVENT[kind])
         if kind == "Fulfilled":
@@ -96,6 +128,33 @@ def list_promises(
         sql += " WHERE " + " AND ".join(where)
     rows = store.query(sql + " ORDER BY due_date, id", params)
     return [_present(dict(zip(COLUMNS, row, strict=True))) for row in rows]
+
+
+def get_promise(
+    store: ViewStore, promise_id: UUID, include_unpublished: bool
+) -> dict[str, Any] | None:
+    """One promise with its commitment, who signed it and every step in order; None when
+    there is none, or it is not published and ``include_unpublished`` is false."""
+    columns = COLUMNS + DETAIL_COLUMNS
+    rows = store.query(
+        f"SELECT {', '.join(columns)} FROM promises_view WHERE id = ?", (str(promise_id),)
+    )
+    if not rows:
+        return None
+    promise = _present(dict(zip(columns, rows[0], strict=True)))
+    if not include_unpublished and promise["status"] not in PUBLIC_STATUSES:
+        return None
+    entries = store.query(
+        "SELECT version, event, at, text, kept FROM promise_timeline_view"
+        " WHERE promise_id = ? ORDER BY version",
+        (str(promise_id),),
+    )
+    promise["version"] = entries[-1][0]
+    promise["timeline"] = [
+        {"event": event, "at": at, "text": text, "kept": None if kept is None else bool(kept)}
+        for _, event, at, text, kept in entries
+    ]
+    return promise
 
 
 def overdue_promise_ids(store: ViewStore, today: date) -> list[UUID]:

@@ -128,6 +128,7 @@ class World:
                  ("fulfil", Fulfil(evidence="Tautan antrean daring."))]  # fmt: skip
         for action, body in steps[: PROMISE_STEPS.index(state)]:
             desk.act(promise_id, SEED_SUPERVISOR, action, body)
+        self.client.app.state.projections.catch_up()  # type: ignore[attr-defined]
         return Target({"promise_id": str(promise_id)})
 
     def _sealed_complainant(self) -> Target:

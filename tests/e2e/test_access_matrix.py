@@ -142,6 +142,7 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/v1/units/{unit_id}/skm"): Rule(PUBLIC, "unit", query=PERIOD),
     ("GET", "/v1/promises"): Rule(PUBLIC),
     ("GET", "/v1/promises/kept"): Rule(PUBLIC),
+    ("GET", P): Rule(PUBLIC, "promise:published"),
     ("POST", "/v1/promises"): Rule(
         expect(staff=403, complainant=403, coordinator=201, supervisor_A=201),
         body={"unit_id": UNIT_A, "title": "Antrean daring", "due_date": "2027-03-31",

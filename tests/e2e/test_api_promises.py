@@ -175,3 +175,44 @@ def test_unknown_promise_is_404(client: TestClient, units: list[str], head: dict
         "/v1/promises/00000000-0000-4000-8000-000000000000/publish", headers=head
     )
     assert response.status_code == 404
+
+
+def test_a_promise_is_read_with_its_timeline_in_order(
+    client: TestClient, published: dict[str, Any], token: Headers, head: dict[str, str]
+) -> None:
+    url = f"/v1/promises/{published['id']}"
+    officer = token(Role.OFFICER, "disdukcapil")
+    assert client.post(f"{url}/progress", json={"note": "Papan dipesan."}, headers=officer)
+    assert client.post(f"{url}/fulfil", json={"evidence": "Foto papan."}, headers=head)
+    verify = {"kept": True, "note": "Papan terpasang."}
+    assert client.post(f"{url}/verify", json=verify, headers=token(Role.AUDITOR))
+    listed(client)
+
+    response = client.get(url)  # public: the promise is published
+    assert response.status_code == 200
+    promise = response.json()
+    assert (promise["commitment"], promise["signed_by"]) == (DRAFT["commitment"], "Kepala Dinas")
+    assert (promise["status"], promise["version"], promise["progress_notes"]) == ("fulfilled", 6, 1)
+    assert [(e["event"], e["text"], e["kept"]) for e in promise["timeline"]] == [
+        ("drafted", None, None),
+        ("signed", "Kepala Dinas", None),
+        ("published", None, None),
+        ("progress_noted", "Papan dipesan.", None),
+        ("fulfilled", "Foto papan.", None),
+        ("verified", "Papan terpasang.", True),
+    ]
+    times = [entry["at"] for entry in promise["timeline"]]
+    assert times == sorted(times)
+
+
+def test_a_draft_is_read_by_staff_and_not_found_by_the_public(
+    client: TestClient, units: list[str], head: dict[str, str]
+) -> None:
+    promise = client.post("/v1/promises", json=DRAFT, headers=head).json()
+    listed(client)
+    url = f"/v1/promises/{promise['id']}"
+    assert client.get(url, headers=head).json()["timeline"][0]["event"] == "drafted"
+    response = client.get(url)
+    assert (response.status_code, response.json()["code"]) == (404, "not_found")
+    unknown = client.get("/v1/promises/00000000-0000-4000-8000-000000000000", headers=head)
+    assert unknown.status_code == 404

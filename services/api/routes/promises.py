@@ -3,15 +3,16 @@ by the improvement team."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Annotated, Any
 from uuid import UUID
 
 from fastapi import APIRouter, Query, status
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
+from domain.errors import NotFoundError
 from domain.promise import PromiseStatus
-from projections.promises import kept_on_time, list_promises
+from projections.promises import get_promise, kept_on_time, list_promises
 from services.api.deps import Ledger, OptionalPrincipal, Projections, StaffMember
 from services.api.error_docs import errors
 from services.principals import Staff
@@ -36,6 +37,23 @@ class PromiseOut(BaseModel):
 class PromiseDetailOut(PromiseOut):
     commitment: str
     version: int
+
+
+class PromiseEntryOut(BaseModel):
+    event: str = Field(
+        description="drafted, signed, published, progress_noted, fulfilled, missed or verified"
+    )
+    at: datetime
+    text: str | None = Field(
+        description="signed: who signed as the unit head; progress_noted: the note; fulfilled: "
+        "the evidence; verified: the improvement team's note"
+    )
+    kept: bool | None = Field(description="verified: whether the team found the promise kept")
+
+
+class PromiseTimelineOut(PromiseDetailOut):
+    signed_by: str | None
+    timeline: list[PromiseEntryOut]
 
 
 class KeptOut(BaseModel):
@@ -77,6 +95,23 @@ def get_promises(
 )
 def get_kept(projections: Projections) -> list[dict[str, Any]]:
     return kept_on_time(projections.store)
+
+
+@router.get(
+    "/{promise_id}",
+    response_model=PromiseTimelineOut,
+    summary="One promise with its timeline (public: published ones; staff: drafts too)",
+    responses=errors(404),
+)
+def get_one_promise(
+    promise_id: UUID, projections: Projections, principal: OptionalPrincipal
+) -> dict[str, Any]:
+    promise = get_promise(
+        projections.store, promise_id, include_unpublished=isinstance(principal, Staff)
+    )
+    if promise is None:
+        raise NotFoundError(f"No promise {promise_id}.", promise_id=str(promise_id))
+    return promise
 
 
 @router.post(
