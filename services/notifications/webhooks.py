@@ -4,6 +4,7 @@ tables, never in the event log (the log goes to Kafka, and the secrets must not)
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -30,6 +31,11 @@ class Webhooks:
         self._unit_exists = unit_exists
         store.create_tables(DDL)
         self._cached: tuple[float, list[Webhook]] | None = None
+        # Raised after each change: a read that began before a change is not cached, or a
+        # registration made while the dispatcher was reading would go unseen until the
+        # cache expires.
+        self._changes = 0
+        self._cache_lock = threading.Lock()
 
     def register(
         self, url: str, event_types: Sequence[str], unit_id: str | None, secret: str, by: str
@@ -47,7 +53,7 @@ class Webhooks:
                 "VALUES (?, ?, ?, ?, ?, ?, ?)",
                 row,
             )
-        self._cached = None
+        self._changed()
         return self.get(row[0])
 
     def listing(self) -> list[dict[str, Any]]:
@@ -68,18 +74,28 @@ class Webhooks:
         self.get(webhook_id)
         with self.store.transaction() as tx:
             tx.execute("DELETE FROM notification_webhooks WHERE id = ?", (webhook_id,))
-        self._cached = None
+        self._changed()
 
     def active(self) -> list[Webhook]:
         """Every webhook with its secret, for the dispatcher; read at most once a second."""
-        if self._cached is not None and time.monotonic() - self._cached[0] < CACHE_SECONDS:
-            return self._cached[1]
+        cached = self._cached
+        if cached is not None and time.monotonic() - cached[0] < CACHE_SECONDS:
+            return cached[1]
+        changes_before = self._changes
         rows = self.store.query(
             "SELECT id, url, event_types, unit_id, secret FROM notification_webhooks"
         )
         hooks = [Webhook(r[0], r[1], tuple(orjson.loads(r[2])), r[3], r[4]) for r in rows]
-        self._cached = (time.monotonic(), hooks)
+        with self._cache_lock:
+            if self._changes == changes_before:
+                self._cached = (time.monotonic(), hooks)
         return hooks
+
+    def _changed(self) -> None:
+        """After a change is committed: the next read sees it."""
+        with self._cache_lock:
+            self._changes += 1
+            self._cached = None
 
 
 def _public(row: Sequence[Any]) -> dict[str, Any]:
