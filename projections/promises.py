@@ -20,12 +20,10 @@ STATUS_BY_EVENT = {
     "Missed": PromiseStatus.MISSED,
 }
 PUBLIC_STATUSES = (PromiseStatus.PUBLISHED, PromiseStatus.FULFILLED, PromiseStatus.MISSED)
-_EVENTS = ("Drafted", *STATUS_BY_EVENT, "ProgressNoted", "Verified")
 COLUMNS = (
     "id", "unit_id", "title", "status", "due_date", "answers", "progress_notes",
     "fulfilled_on_time", "verified_kept",
 )  # fmt: skip
-DETAIL_COLUMNS = ("commitment", "signed_by")
 # What a timeline entry's text is, by event: the unit head who signed, a progress note, the
 # evidence of fulfilment, the improvement team's verification note.
 TEXT_BY_EVENT = {
@@ -51,13 +49,13 @@ class PromisesProjection:
     per_aggregate = False
     read_fields: tuple[str, ...] | None = None
     tables: tuple[str, ...] = ("promises_view", "promise_timeline_view")
-    topics: tuple[str, ...] = tuple(get_topic(getattr(ImprovementPromise, e)) for e in _EVENTS)
+    topics: tuple[str, ...] = tuple(get_topic(getattr(ImprovementPromise, e)) for e in ENTRY_NAMES)
     ddl: tuple[str, ...] = (
         "CREATE TABLE IF NOT EXISTS promises_view ("
         " id TEXT PRIMARY KEY, unit_id TEXT NOT NULL, title TEXT NOT NULL,"
         " status TEXT NOT NULL, due_date TEXT NOT NULL, answers TEXT NOT NULL,"
         " progress_notes INTEGER NOT NULL, fulfilled_on_time INTEGER, verified_kept INTEGER,"
-        " commitment TEXT NOT NULL, signed_by TEXT)",
+        " commitment TEXT NOT NULL)",
         "CREATE TABLE IF NOT EXISTS promise_timeline_view ("
         " promise_id TEXT NOT NULL, version INTEGER NOT NULL, event TEXT NOT NULL,"
         " at TEXT NOT NULL, text TEXT, kept INTEGER, PRIMARY KEY (promise_id, version))",
@@ -80,15 +78,13 @@ class PromisesProjection:
                 "skm_elements": event.answers_skm_elements,
             }
             tx.execute(
-                f"INSERT INTO promises_view ({', '.join(COLUMNS + DETAIL_COLUMNS)})"
-                " VALUES (?, ?, ?, ?, ?, ?, 0, NULL, NULL, ?, NULL)",
+                f"INSERT INTO promises_view ({', '.join(COLUMNS)}, commitment)"
+                " VALUES (?, ?, ?, ?, ?, ?, 0, NULL, NULL, ?)",
                 (promise_id, event.unit_id, event.title, str(PromiseStatus.DRAFT),
                  event.due_date.isoformat(), orjson.dumps(answers).decode(), event.commitment),
             )  # fmt: skip
             return
         changes: dict[str, Any] = {}
-        if kind == "Signed":
-            changes["signed_by"] = event.signed_by
         if kind in STATUS_BY_EVENT:
             changes["status"] = str(STATUS_BY_EVENT[kind])
         if kind == "Fulfilled":
@@ -135,7 +131,7 @@ def get_promise(
 ) -> dict[str, Any] | None:
     """One promise with its commitment, who signed it and every step in order; None when
     there is none, or it is not published and ``include_unpublished`` is false."""
-    columns = COLUMNS + DETAIL_COLUMNS
+    columns = (*COLUMNS, "commitment")
     rows = store.query(
         f"SELECT {', '.join(columns)} FROM promises_view WHERE id = ?", (str(promise_id),)
     )
@@ -154,6 +150,9 @@ def get_promise(
         {"event": event, "at": at, "text": text, "kept": None if kept is None else bool(kept)}
         for _, event, at, text, kept in entries
     ]
+    promise["signed_by"] = next(
+        (text for _, event, _, text, _ in entries if event == "signed"), None
+    )
     return promise
 
 

@@ -138,8 +138,12 @@ class PromiseDesk:
         except AggregateNotFoundError:
             promise = None
         if not isinstance(promise, ImprovementPromise):
-            raise NotFoundError(f"No promise {promise_id}.", promise_id=str(promise_id))
+            raise promise_not_found(promise_id)
         return promise
+
+
+def promise_not_found(promise_id: UUID) -> NotFoundError:
+    return NotFoundError(f"No promise {promise_id}.", promise_id=str(promise_id))
 
 
 def _check(staff: Staff, action: str, unit_id: str) -> None:

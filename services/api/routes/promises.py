@@ -10,13 +10,20 @@ from uuid import UUID
 from fastapi import APIRouter, Query, status
 from pydantic import BaseModel, Field
 
-from domain.errors import NotFoundError
 from domain.promise import PromiseStatus
 from projections.promises import get_promise, kept_on_time, list_promises
 from services.api.deps import Ledger, OptionalPrincipal, Projections, StaffMember
 from services.api.error_docs import errors
 from services.principals import Staff
-from services.promises import Fulfil, Progress, PromiseDesk, PromiseDraft, Sign, Verify
+from services.promises import (
+    Fulfil,
+    Progress,
+    PromiseDesk,
+    PromiseDraft,
+    Sign,
+    Verify,
+    promise_not_found,
+)
 
 router = APIRouter(prefix="/v1/promises", tags=["improvement promises"])
 
@@ -110,7 +117,7 @@ def get_one_promise(
         projections.store, promise_id, include_unpublished=isinstance(principal, Staff)
     )
     if promise is None:
-        raise NotFoundError(f"No promise {promise_id}.", promise_id=str(promise_id))
+        raise promise_not_found(promise_id)
     return promise
 
 
